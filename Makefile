@@ -1,0 +1,49 @@
+# Two commands from a fresh clone: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint bench lock clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "Python 3.12 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.base: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test: requirements/test.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt
+	touch $@ $(VENV)/.base
+
+run: $(VENV)/.base
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(VENV)/.test
+	$(BIN)/python -m benchmarks.grid $(BENCH_ARGS)
+
+# Regenerate the lock files after changing pyproject.toml.
+lock: $(VENV)/.test
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra test -o requirements/test.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media

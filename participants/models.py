@@ -1,0 +1,170 @@
+"""Teams, participants and participant imports.
+
+Every participant belongs to one team; staff see the participants of their own teams
+(see ``participants.access``).
+"""
+
+from django.conf import settings
+from django.db import connections, models
+from django.db.models import Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Lower, Replace
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from milestones.models import Programme
+from tracker_site.uk import NINO_RE, NinoField, PostcodeField, format_nino
+
+
+class Team(models.Model):
+    """A delivery team or subcontractor office."""
+
+    name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _search_text() -> Lower:
+    """Everything the grid searches, lower-cased in one column so one index serves it.
+
+    The postcode appears twice, with and without its space, so "sw1a1aa" finds "SW1A 1AA".
+    """
+    space = Value(" ")
+    return Lower(
+        Concat(
+            "reference", space, "first_name", space, "last_name", space,
+            "nino", space, "postcode", space, Replace("postcode", space, Value("")),
+            output_field=models.TextField(),
+        )
+    )  # fmt: skip
+
+
+MAX_SEARCH_TERMS = 6
+MAX_TERM_LENGTH = 100
+
+
+def search_terms(text: str) -> list[str]:
+    """Split what was typed into lower-case terms; a spaced NINO counts as one term."""
+    text = (text or "")[:500].lower()
+    compact = "".join(text.split())
+    if len(compact) == 9 and NINO_RE.match(compact.upper()):
+        return [compact]
+    return [term[:MAX_TERM_LENGTH] for term in text.split()[:MAX_SEARCH_TERMS]]
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ParticipantQuerySet":
+        """The participants of the user's teams, or everyone with ``view_all_teams``."""
+        if user.has_perm("participants.view_all_teams"):
+            return self
+        return self.filter(team__in=user.teams.values("pk"))
+
+    def search(self, text: str) -> "ParticipantQuerySet":
+        """Participants whose name, reference, NINO or postcode contain every term.
+
+        Uses the trigram index of each engine (see migration 0002): a GIN index on
+        PostgreSQL, which serves ``LIKE '%term%'`` directly, and an FTS5 trigram table on
+        SQLite, which needs MATCH. Terms shorter than three characters cannot use a
+        trigram index on either engine and fall back to a scan, which pagination bounds.
+        """
+        queryset = self
+        use_fts = connections[self.db].vendor == "sqlite"
+        for term in search_terms(text):
+            if use_fts and len(term) >= 3:
+                phrase = '"' + term.replace('"', '""') + '"'
+                queryset = queryset.filter(
+                    pk__in=RawSQL(
+                        "SELECT rowid FROM participants_participant_fts "
+                        "WHERE participants_participant_fts MATCH %s",
+                        [phrase],
+                    )
+                )
+            else:
+                queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+
+class Participant(models.Model):
+    reference = models.CharField(max_length=30, unique=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    nino = NinoField("National Insurance number", blank=True)
+    postcode = PostcodeField()
+    email = models.EmailField(blank=True)
+    phone = PhoneNumberField(blank=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="participants")
+    programme_start_date = models.DateField()
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="participants")
+    adviser = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advised_participants",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.GeneratedField(
+        expression=_search_text(), output_field=models.TextField(), db_persist=True
+    )
+
+    history = HistoricalRecords(excluded_fields=["search_text"])
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        permissions = [
+            ("view_all_teams", "Can see participants of every team"),
+            ("import_participants", "Can import participants from a CSV file"),
+        ]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="participant_name_order"),
+            models.Index(
+                fields=["team", "last_name", "first_name", "id"], name="participant_team_order"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nino"], condition=~Q(nino=""), name="participant_nino_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.reference})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def nino_display(self) -> str:
+        return format_nino(self.nino)
+
+
+class ParticipantImport(models.Model):
+    """An uploaded referral file, kept between its preview and its confirmation.
+
+    The file's text is stored so that any app server can confirm it (no local state),
+    and so that there is a record of who imported what.
+    """
+
+    file_name = models.CharField(max_length=255)
+    content = models.TextField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
