@@ -20,11 +20,14 @@ $(VENV)/.test: requirements/test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt
 	touch $@ $(VENV)/.base
 
+# The development server: DEBUG on, SQLite unless DATABASE_URL says otherwise.
+run: export DEBUG ?= 1
 run: $(VENV)/.base
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
+test lint bench: export SECRET_KEY ?= test-only-secret-key
 test: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run

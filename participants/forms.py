@@ -94,8 +94,8 @@ class ParticipantForm(forms.ModelForm):
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         help_texts = {
-            "nino": "Optional. For example, QQ 12 34 56 C.",
-            "phone": "A UK number, for example 07700 900123.",
+            "nino": "Optional. For example, AB 12 34 56 C.",
+            "phone": "A UK number, for example 07912 345678.",
         }
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
@@ -106,6 +106,15 @@ class ParticipantForm(forms.ModelForm):
 
     def clean_reference(self) -> str:
         return self.cleaned_data["reference"].strip().upper()
+
+    def clean_nino(self) -> str:
+        nino = self.cleaned_data["nino"]
+        others = Participant.objects.exclude(pk=self.instance.pk)
+        if nino and others.filter(nino=nino).exists():
+            raise forms.ValidationError(
+                "Another participant already has this National Insurance number."
+            )
+        return nino
 
     def clean_date_of_birth(self) -> datetime.date:
         born = self.cleaned_data["date_of_birth"]

@@ -50,7 +50,8 @@ MAX_TERM_LENGTH = 100
 
 def search_terms(text: str) -> list[str]:
     """Split what was typed into lower-case terms; a spaced NINO counts as one term."""
-    text = (text or "")[:500].lower()
+    # Control characters (NUL among them) can never be in a name; PostgreSQL refuses NUL.
+    text = "".join(c if c.isprintable() else " " for c in (text or "")[:500]).lower()
     compact = "".join(text.split())
     if len(compact) == 9 and NINO_RE.match(compact.upper()):
         return [compact]
@@ -131,7 +132,10 @@ class Participant(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["nino"], condition=~Q(nino=""), name="participant_nino_unique"
+                fields=["nino"],
+                condition=~Q(nino=""),
+                name="participant_nino_unique",
+                violation_error_message="Another participant already has this NI number.",
             ),
         ]
 

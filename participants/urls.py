@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views
+from participants import import_views, views
 
 app_name = "participants"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("new/", views.participant_create, name="create"),
     path("<int:pk>/", views.participant_detail, name="detail"),
     path("<int:pk>/edit/", views.participant_edit, name="edit"),
+    path("import/", import_views.participant_import, name="import"),
+    path("import/<int:pk>/", import_views.participant_import_preview, name="import_preview"),
 ]

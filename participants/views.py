@@ -23,9 +23,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     template = "participants/participant_list.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#participant-results"
-    return render(
-        request, template, {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
 
 
 @require_GET

@@ -128,9 +128,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
 # Evidence files are private: stored outside the web root and only served by views
-# that check permissions. Never add MEDIA_URL to the URLconf.
+# that check permissions. No URL pattern serves MEDIA_URL; it is set only because
+# Django's tooling expects a value.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = None
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

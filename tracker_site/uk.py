@@ -29,9 +29,7 @@ def normalise_postcode(value: str) -> str:
 
 def validate_postcode(value: str) -> None:
     if not POSTCODE_RE.match(normalise_postcode(value)):
-        raise ValidationError(
-            "Enter a real UK postcode, like SW1A 1AA.", code="invalid_postcode"
-        )
+        raise ValidationError("Enter a real UK postcode, like SW1A 1AA.", code="invalid_postcode")
 
 
 def normalise_nino(value: str) -> str:
@@ -41,13 +39,13 @@ def normalise_nino(value: str) -> str:
 def validate_nino(value: str) -> None:
     if not NINO_RE.match(normalise_nino(value)):
         raise ValidationError(
-            "Enter a National Insurance number in the right format, like QQ 12 34 56 C.",
+            "Enter a National Insurance number in the right format, like AB 12 34 56 C.",
             code="invalid_nino",
         )
 
 
 def format_nino(value: str) -> str:
-    """Show a stored NINO in the grouped form people read: QQ 12 34 56 C."""
+    """Show a stored NINO in the grouped form people read: AB 12 34 56 C."""
     if len(value) != 9:
         return value
     return f"{value[:2]} {value[2:4]} {value[4:6]} {value[6:8]} {value[8]}"
@@ -95,7 +93,7 @@ class PostcodeField(models.CharField):
 
 
 class NinoField(models.CharField):
-    """A National Insurance number, stored without spaces (``QQ123456C``)."""
+    """A National Insurance number, stored without spaces (``AB123456C``)."""
 
     default_validators = [validate_nino]
 

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 'ordering': ['last_name', 'first_name', 'id'],
                 'permissions': [('view_all_teams', 'Can see participants of every team'), ('import_participants', 'Can import participants from a CSV file')],
                 'indexes': [models.Index(fields=['last_name', 'first_name', 'id'], name='participant_name_order'), models.Index(fields=['team', 'last_name', 'first_name', 'id'], name='participant_team_order')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('nino', ''), _negated=True), fields=('nino',), name='participant_nino_unique')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('nino', ''), _negated=True), fields=('nino',), name='participant_nino_unique', violation_error_message='Another participant already has this NI number.')],
             },
         ),
     ]

@@ -1,0 +1,130 @@
+"""Load demonstration data: two teams, a Restart programme, ~200 participants, a few
+employers and one user per role. Safe to run again: it changes nothing it made before,
+except that it resets the demo users' passwords."""
+
+import datetime
+import os
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from faker import Faker
+
+from milestones.models import Programme
+from organisations.models import Organisation
+from participants.models import Participant, Team
+from tracker_site.uk import NINO_RE, POSTCODE_RE, normalise_postcode
+
+DEFAULT_PASSWORD = "tracker-demo"  # noqa: S105 - documented demo sign-in
+PARTICIPANTS = 200
+SEED = 2026
+
+# username: (first name, last name, role, teams, Django admin access, what they see)
+USERS = {
+    "admin": ("Amira", "Hussain", "Administrator", ["North"], False, "North team"),
+    "admin.south": ("Gareth", "Evans", "Administrator", ["South"], False, "South team"),
+    "compliance": ("Priya", "Shah", "Compliance officer", ["North"], False, "North team"),
+    "supervisor": ("Fiona", "MacLeod", "Supervisor", [], False, "all teams"),
+    "datafix": ("Tom", "Barker", "Data fix", [], True, "Django admin"),
+}
+EMPLOYERS = [
+    ("Aire Valley Logistics Ltd", "H"),
+    ("Pennine Care Homes", "Q"),
+    ("Harbour Street Bakery", "I"),
+    ("Kirkgate Building Services Ltd", "F"),
+    ("Trentside Retail Group plc", "G"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo teams, programme, participants, employers and users (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        teams = {name: Team.objects.get_or_create(name=name)[0] for name in ("North", "South")}
+        users = self._users(teams, password)
+        programme, _ = Programme.objects.get_or_create(
+            name="DWP Restart – CPA 4",
+            defaults={
+                "start_date": datetime.date(2021, 7, 1),
+                "end_date": datetime.date(2026, 6, 30),
+                "outcome_window_days": 638,
+                "milestones_enabled": True,
+                "scheme": Programme.Scheme.DWP_RESTART,
+            },
+        )
+        for name, category in EMPLOYERS:
+            Organisation.objects.get_or_create(
+                name=name,
+                defaults={
+                    "owner": users["admin"],
+                    "category": category,
+                    "status": Organisation.Status.CONFIRMED,
+                    "confirmed_by": users["supervisor"],
+                },
+            )
+        created = self._participants(teams, programme, users)
+        self.stdout.write(f"Demo data ready: {created} participants added.")
+        self.stdout.write(f"Demo sign-ins (password: {password}):")
+        for username, (*_, role, _, _, sees) in USERS.items():
+            self.stdout.write(f"  {username:<12} {role} ({sees})")
+
+    def _users(self, teams: dict[str, Team], password: str) -> dict:
+        users = {}
+        for username, (first, last, role, team_names, staff, _) in USERS.items():
+            user, _ = get_user_model().objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            user.is_staff = staff
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            for name in team_names:
+                teams[name].members.add(user)
+            users[username] = user
+        return users
+
+    def _participants(self, teams, programme, users) -> int:
+        fake = Faker("en_GB")
+        fake.seed_instance(SEED)
+        rng = random.Random(SEED)
+        advisers = {"North": users["admin"], "South": users["admin.south"]}
+        created = 0
+        for number in range(1, PARTICIPANTS + 1):
+            team = teams["North" if number % 2 else "South"]
+            _, was_created = Participant.objects.get_or_create(
+                reference=f"RS4-{number:06d}",
+                defaults={
+                    "first_name": fake.first_name(),
+                    "last_name": fake.last_name(),
+                    "date_of_birth": fake.date_of_birth(minimum_age=18, maximum_age=64),
+                    "nino": _nino(rng),
+                    "postcode": _postcode(fake),
+                    "email": fake.free_email(),
+                    "programme": programme,
+                    "programme_start_date": datetime.date(2025, 1, 6)
+                    + datetime.timedelta(days=rng.randrange(0, 420)),
+                    "team": team,
+                    "adviser": advisers[team.name],
+                },
+            )
+            created += was_created
+        return created
+
+
+def _nino(rng: random.Random) -> str:
+    while True:
+        letters = "".join(rng.choice("ABCEGHJKLMNPRSTWXYZ") for _ in range(2))
+        nino = f"{letters}{rng.randrange(10**6):06d}{rng.choice('ABCD')}"
+        if NINO_RE.match(nino) and not Participant.objects.filter(nino=nino).exists():
+            return nino
+
+
+def _postcode(fake: Faker) -> str:
+    while True:
+        postcode = normalise_postcode(fake.postcode())
+        if POSTCODE_RE.match(postcode):
+            return postcode

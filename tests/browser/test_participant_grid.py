@@ -1,0 +1,41 @@
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from participants.models import Participant
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_admin_searches_the_grid_and_opens_a_profile_from_the_row_menu(page: Page):
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    target = Participant.objects.filter(team__name="North").order_by("reference")[7]
+    other_team = Participant.objects.filter(team__name="South").first()
+
+    sign_in(page, "admin", "tracker-demo")
+    expect(page.get_by_role("heading", name="Participants")).to_be_visible()
+    expect(page.locator("header")).to_contain_text("Team: North")
+    page.get_by_label("Search").fill(target.reference.lower())
+
+    results = page.locator("#participant-results tbody tr")
+    expect(results).to_have_count(1)
+    expect(page).to_have_url(re.compile(rf"q={target.reference.lower()}"))
+    page.get_by_text(re.compile(r"^Menu")).click()
+    page.get_by_role("link", name="Profile").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text(target.full_name)
+    expect(page.get_by_text(target.nino_display)).to_be_visible()
+    page.goto(f"/participants/{other_team.pk}/")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()

@@ -1,0 +1,299 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertTemplateUsed
+
+from participants.models import Participant
+from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("participants:list")
+
+
+def detail_url(participant):
+    return reverse("participants:detail", args=[participant.pk])
+
+
+def references(response) -> list[str]:
+    return [p.reference for p in response.context["page"].rows]
+
+
+def test_participant_list_shows_only_own_teams(administrator_client, north, south):
+    ParticipantFactory(reference="N1", team=north)
+    ParticipantFactory(reference="SOUTH-1", team=south)
+
+    response = administrator_client.get(LIST_URL)
+
+    assert references(response) == ["N1"]
+    assert b"SOUTH-1" not in response.content
+
+
+def test_participant_list_shows_every_team_to_supervisor(client, supervisor, north, south):
+    ParticipantFactory(reference="N1", team=north, last_name="Adams")
+    ParticipantFactory(reference="SOUTH-1", team=south, last_name="Brown")
+    client.force_login(supervisor)
+
+    response = client.get(LIST_URL)
+
+    assert references(response) == ["N1", "SOUTH-1"]
+
+
+def test_participant_list_anonymous_redirects_to_sign_in(client):
+    response = client.get(LIST_URL + "?q=smith")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/participants/%3Fq%3Dsmith"
+
+
+def test_participant_list_htmx_returns_only_the_results_fragment(administrator_client, north):
+    ParticipantFactory(reference="N1", team=north)
+
+    response = administrator_client.get(LIST_URL, headers={"HX-Request": "true"})
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="participant-results"')
+    assert "<html" not in body
+    assert "N1" in body
+
+
+def test_participant_list_history_restore_returns_the_whole_page(administrator_client):
+    response = administrator_client.get(
+        LIST_URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+
+    assert "<html" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_participant_list_query_count_is_constant(
+    administrator_client, north, administrator, rows, django_assert_num_queries
+):
+    ParticipantFactory.create_batch(rows, team=north, adviser=administrator)
+
+    # session, user, permissions (2), page rows, search form choices (3), header teams
+    with django_assert_num_queries(9):
+        response = administrator_client.get(LIST_URL)
+
+    assert len(response.context["page"].rows) == rows
+
+
+def test_participant_list_filters_by_team_programme_and_adviser(client, supervisor, north, south):
+    other_programme = ProgrammeFactory(name="Work and Health Programme")
+    adviser = UserFactory(teams=[north])
+    ParticipantFactory(reference="A", team=north, adviser=adviser)
+    ParticipantFactory(reference="B", team=north, programme=other_programme)
+    ParticipantFactory(reference="C", team=south)
+    client.force_login(supervisor)
+
+    by_team = client.get(LIST_URL, {"team": south.pk})
+    by_programme = client.get(LIST_URL, {"programme": other_programme.pk})
+    by_adviser = client.get(LIST_URL, {"adviser": adviser.pk})
+
+    assert references(by_team) == ["C"]
+    assert references(by_programme) == ["B"]
+    assert references(by_adviser) == ["A"]
+
+
+def test_participant_list_ignores_a_team_outside_the_users_teams(
+    administrator_client, north, south
+):
+    ParticipantFactory(reference="N1", team=north)
+    ParticipantFactory(reference="SOUTH-1", team=south)
+
+    response = administrator_client.get(LIST_URL, {"team": south.pk})
+
+    assert references(response) == ["N1"]
+    assert response.context["form"].errors["team"]
+
+
+def test_participant_list_pages_without_counting(administrator_client, north, settings):
+    settings.PAGE_SIZE = 2
+    for name in ["Adams", "Baker", "Clark"]:
+        ParticipantFactory(last_name=name, reference=name.upper(), team=north)
+
+    first = administrator_client.get(LIST_URL)
+    second = administrator_client.get(LIST_URL, {"page": "2"})
+
+    assert (references(first), first.context["page"].has_next) == (["ADAMS", "BAKER"], True)
+    assert (references(second), second.context["page"].has_next) == (["CLARK"], False)
+    assert 'href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "-3", "0", "99999999999999999999", "1.5"])
+def test_participant_list_bad_page_numbers_do_not_fail(administrator_client, north, page):
+    ParticipantFactory(reference="N1", team=north)
+
+    response = administrator_client.get(LIST_URL, {"page": page})
+
+    assert response.status_code == 200
+    assert response.context["page"].number in (1, 10_000)
+
+
+def test_participant_list_rejects_post(administrator_client):
+    response = administrator_client.post(LIST_URL)
+
+    assert response.status_code == 405
+
+
+def test_participant_list_rows_have_a_menu_leading_to_the_profile(administrator_client, north):
+    participant = ParticipantFactory(team=north)
+
+    response = administrator_client.get(LIST_URL)
+
+    assert f'href="{detail_url(participant)}">Profile</a>' in response.content.decode()
+
+
+def test_participant_detail_shows_the_participant(administrator_client, north):
+    participant = ParticipantFactory(team=north, nino="AB123456C", first_name="Siân")
+
+    response = administrator_client.get(detail_url(participant))
+
+    assertTemplateUsed(response, "participants/participant_detail.html")
+    body = response.content.decode()
+    assert "Siân" in body
+    assert "AB 12 34 56 C" in body
+    assert "Participant menu" in body
+
+
+def test_participant_detail_outside_users_teams_is_404(administrator_client, south):
+    participant = ParticipantFactory(team=south, last_name="Hidden")
+
+    response = administrator_client.get(detail_url(participant))
+
+    assert response.status_code == 404
+    assert b"Hidden" not in response.content
+
+
+def test_participant_detail_anonymous_redirects_to_sign_in(client, north):
+    participant = ParticipantFactory(team=north)
+
+    response = client.get(detail_url(participant))
+
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_participant_detail_query_count_does_not_depend_on_other_rows(
+    administrator_client, north, rows, django_assert_num_queries
+):
+    participants = ParticipantFactory.create_batch(rows, team=north)
+
+    # session, user, permissions (2), the participant, header teams
+    with django_assert_num_queries(6):
+        administrator_client.get(detail_url(participants[0]))
+
+
+def test_participant_detail_rejects_post(administrator_client, north):
+    participant = ParticipantFactory(team=north)
+
+    response = administrator_client.post(detail_url(participant))
+
+    assert response.status_code == 405
+
+
+def participant_data(programme, team, **overrides) -> dict:
+    return {
+        "reference": "rs-1001",
+        "first_name": "Mary-Jane",
+        "last_name": "O'Connor",
+        "date_of_birth": "1988-02-29",
+        "nino": "ab 12 34 56 c",
+        "postcode": "ls14ap",
+        "email": "mj@example.org",
+        "phone": "07912 345678",
+        "programme": programme.pk,
+        "programme_start_date": "2025-03-03",
+        "team": team.pk,
+        "adviser": "",
+    } | overrides
+
+
+def test_participant_create_saves_normalised_values_with_history(
+    administrator_client, administrator, north
+):
+    programme = ProgrammeFactory()
+
+    response = administrator_client.post(
+        reverse("participants:create"), participant_data(programme, north)
+    )
+
+    participant = Participant.objects.get()
+    assert response["Location"] == detail_url(participant)
+    assert (participant.reference, participant.nino, participant.postcode) == (
+        "RS-1001",
+        "AB123456C",
+        "LS1 4AP",
+    )
+    assert str(participant.phone) == "+44 7912 345678"
+    assert participant.date_of_birth == datetime.date(1988, 2, 29)
+    assert [h.history_user for h in participant.history.all()] == [administrator]
+
+
+def test_participant_create_invalid_shows_errors_and_saves_nothing(administrator_client, north):
+    programme = ProgrammeFactory()
+    data = participant_data(
+        programme, north, nino="QQ12345", postcode="ZZ99 9ZZZ", date_of_birth="2030-01-01"
+    )
+
+    response = administrator_client.post(reverse("participants:create"), data)
+
+    assert Participant.objects.count() == 0
+    assert set(response.context["form"].errors) == {"nino", "postcode", "date_of_birth"}
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert 'value="O&#x27;Connor"' in body
+
+
+def test_participant_create_refuses_a_team_outside_the_users_teams(administrator_client, south):
+    programme = ProgrammeFactory()
+
+    response = administrator_client.post(
+        reverse("participants:create"), participant_data(programme, south)
+    )
+
+    assert Participant.objects.count() == 0
+    assert list(response.context["form"].errors) == ["team"]
+
+
+def test_participant_create_refuses_a_duplicate_nino(administrator_client, north):
+    programme = ProgrammeFactory()
+    ParticipantFactory(nino="AB123456C", team=north)
+
+    response = administrator_client.post(
+        reverse("participants:create"), participant_data(programme, north)
+    )
+
+    assert Participant.objects.count() == 1
+    assert list(response.context["form"].errors) == ["nino"]
+
+
+def test_participant_create_is_forbidden_to_compliance(client, compliance, north):
+    client.force_login(compliance)
+    programme = ProgrammeFactory()
+
+    response = client.post(reverse("participants:create"), participant_data(programme, north))
+
+    assert response.status_code == 403
+    assert Participant.objects.count() == 0
+
+
+def test_participant_edit_saves_changes(administrator_client, north):
+    participant = ParticipantFactory(team=north)
+    data = participant_data(participant.programme, north, reference=participant.reference)
+
+    response = administrator_client.post(reverse("participants:edit", args=[participant.pk]), data)
+
+    participant.refresh_from_db()
+    assert response["Location"] == detail_url(participant)
+    assert (participant.last_name, participant.postcode) == ("O'Connor", "LS1 4AP")
+    assert participant.history.count() == 2
+
+
+def test_participant_edit_outside_users_teams_is_404(administrator_client, south):
+    participant = ParticipantFactory(team=south)
+
+    response = administrator_client.get(reverse("participants:edit", args=[participant.pk]))
+
+    assert response.status_code == 404
