@@ -15,15 +15,18 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "last_name", "first_name", "nino", "postcode", "team", "programme"]
     list_filter = ["team", "programme"]
     list_select_related = ["team", "programme"]
-    # Prefix and exact matches can use the indexes; names use the grid's trigram search.
-    search_fields = ["=reference", "=nino", "^last_name", "^postcode"]
-    search_help_text = "Exact reference or NI number, or the start of a surname or postcode."
+    # The admin searches like the grid, through the trigram index (see get_search_results).
+    search_fields = ["search_text"]
+    search_help_text = "Name, reference, National Insurance number or postcode."
     show_full_result_count = False
     autocomplete_fields = ["adviser"]
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request):
         return Participant.objects.visible_to(request.user)
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
 
 
 @admin.register(ParticipantImport)

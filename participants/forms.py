@@ -94,7 +94,7 @@ class ParticipantForm(forms.ModelForm):
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         help_texts = {
-            "nino": "Optional. For example, AB 12 34 56 C.",
+            "nino": "For example, AB 12 34 56 C.",
             "phone": "A UK number, for example 07912 345678.",
         }
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import TeamFactory, UserFactory
+from tests.factories import ProgrammeFactory, TeamFactory, UserFactory
 
 
 @pytest.fixture
@@ -11,6 +11,12 @@ def north(db):
 @pytest.fixture
 def south(db):
     return TeamFactory(name="South")
+
+
+@pytest.fixture
+def programme(db):
+    """DWP Restart – CPA 4, which started on 1 July 2021."""
+    return ProgrammeFactory()
 
 
 @pytest.fixture
@@ -37,8 +43,10 @@ def administrator_client(client, administrator):
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Serve static files without the production manifest (built by collectstatic)."""
+def _test_settings(settings):
+    """Serve static files without the production manifest (built by collectstatic), and
+    hash passwords quickly: the real hasher's slowness is the point in production."""
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

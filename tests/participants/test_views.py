@@ -72,8 +72,8 @@ def test_participant_list_query_count_is_constant(
 ):
     ParticipantFactory.create_batch(rows, team=north, adviser=administrator)
 
-    # session, user, permissions (2), page rows, search form choices (3), header teams
-    with django_assert_num_queries(9):
+    # session, user, permissions (2), team ids, page rows, form choices (3), header teams
+    with django_assert_num_queries(10):
         response = administrator_client.get(LIST_URL)
 
     assert len(response.context["page"].rows) == rows
@@ -180,8 +180,8 @@ def test_participant_detail_query_count_does_not_depend_on_other_rows(
 ):
     participants = ParticipantFactory.create_batch(rows, team=north)
 
-    # session, user, permissions (2), the participant, header teams
-    with django_assert_num_queries(6):
+    # session, user, permissions (2), team ids, the participant, header teams
+    with django_assert_num_queries(7):
         administrator_client.get(detail_url(participants[0]))
 
 

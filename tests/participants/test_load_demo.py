@@ -1,0 +1,51 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from organisations.models import Organisation
+from participants.models import Participant, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_creates_teams_participants_employers_and_one_user_per_role():
+    output = load_demo()
+
+    assert sorted(Team.objects.values_list("name", flat=True)) == ["North", "South"]
+    assert Participant.objects.count() == 200
+    assert set(Participant.objects.values_list("team__name", flat=True)) == {"North", "South"}
+    assert Organisation.objects.confirmed().count() == 5
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert set(users) == {"admin", "admin.south", "compliance", "supervisor", "datafix"}
+    assert [g.name for g in users["compliance"].groups.all()] == ["Compliance officer"]
+    assert users["supervisor"].has_perm("participants.view_all_teams")
+    assert users["datafix"].is_staff and not users["admin"].is_staff
+    assert "admin        Administrator (North team)" in output
+    assert "password: tracker-demo" in output
+
+
+def test_load_demo_twice_changes_nothing():
+    load_demo()
+    before = list(Participant.objects.order_by("pk").values())
+
+    output = load_demo()
+
+    assert list(Participant.objects.order_by("pk").values()) == before
+    assert "0 participants added" in output
+
+
+def test_load_demo_uses_demo_password_from_environment(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "another-long-passphrase")
+
+    load_demo()
+
+    assert authenticate(username="admin", password="another-long-passphrase") is not None
+    assert authenticate(username="admin", password="tracker-demo") is None
