@@ -1,5 +1,10 @@
-"""Programmes (contracts such as DWP Restart) and, later, their financial milestones."""
+"""Programmes (contracts such as DWP Restart), their financial milestones, and the legal
+minimum wage rates the milestones and pay checks are based on."""
 
+import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -32,3 +37,50 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MinimumWageRateQuerySet(models.QuerySet):
+    def rate_for(
+        self, *, date_of_birth: datetime.date, on: datetime.date, apprentice: bool = False
+    ) -> "MinimumWageRate | None":
+        """The legal minimum hourly rate for someone born then, on that day (None before
+        the first rate on record or under 16)."""
+        age = relativedelta(on, date_of_birth).years
+        in_force = self.filter(effective_from__lte=on).order_by("-effective_from")
+        latest = in_force.values_list("effective_from", flat=True).first()
+        if latest is None:
+            return None
+        bands = in_force.filter(
+            effective_from=latest, min_age__lte=age, apprentice=apprentice
+        ).filter(models.Q(max_age__isnull=True) | models.Q(max_age__gte=age))
+        return bands.order_by("-min_age").first()
+
+
+class MinimumWageRate(models.Model):
+    """A National Living Wage / National Minimum Wage rate for an age band, from a date.
+
+    Loaded from shared/data/minimum_wage_rates.csv by migration; edit in admin when the
+    rates change each April.
+    """
+
+    effective_from = models.DateField()
+    min_age = models.PositiveSmallIntegerField()
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    apprentice = models.BooleanField(default=False)
+    hourly_rate = models.DecimalField(max_digits=6, decimal_places=2)
+    band = models.CharField(max_length=100)
+
+    history = HistoricalRecords()
+    objects = MinimumWageRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from", "-min_age"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["effective_from", "min_age", "apprentice"], name="one_rate_per_band"
+            ),
+            models.CheckConstraint(condition=Q(hourly_rate__gt=Decimal("0")), name="rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.hourly_rate} {self.band} from {self.effective_from:%-d %b %Y}"

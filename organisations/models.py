@@ -1,17 +1,61 @@
-"""Organisations: employers (and referrers, training providers) that trackers point at."""
+"""Organisations (employers, referrers, training providers), their addresses and contacts,
+and the postcode address file behind the local address finder."""
+
+import re
+from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from organisations.sic import SIC_2007_SECTIONS
+from tracker_site.uk import PostcodeField, normalise_postcode
+
+LEGAL_SUFFIXES = {"ltd", "limited", "plc", "llp", "llc", "inc", "co", "company", "the", "and"}
+
+
+def name_key(name: str) -> str:
+    """A name reduced for comparison: "The Harbour Bakery Ltd." → "harbour bakery"."""
+    words = re.sub(r"[^\w\s]", " ", name.lower().replace("&", " and ")).split()
+    return " ".join(word for word in words if word not in LEGAL_SUFFIXES)
 
 
 class OrganisationQuerySet(models.QuerySet):
     def confirmed(self) -> "OrganisationQuerySet":
         """Organisations that may be chosen as the employer on a job tracker."""
         return self.filter(status=Organisation.Status.CONFIRMED)
+
+    def search(self, text: str) -> "OrganisationQuerySet":
+        """Organisations whose name contains the text, or with an address at a postcode
+        that starts with it."""
+        text = " ".join((text or "")[:200].split())
+        if not text:
+            return self
+        at_postcode = Address.objects.filter(
+            organisation=OuterRef("pk"), postcode__startswith=normalise_postcode(text)
+        )
+        return self.filter(Q(name__icontains=text) | Exists(at_postcode))
+
+    def similar_to(self, name: str, postcode: str = "") -> list["Organisation"]:
+        """Organisations that are probably the same as a new one: a name that matches once
+        legal suffixes and punctuation are ignored, or nearly so, or the same postcode."""
+        key = name_key(name)
+        words = sorted(key.split(), key=len, reverse=True)
+        candidates = self.filter(name__icontains=words[0])[:200] if words else []
+        similar = [
+            organisation for organisation in candidates
+            if SequenceMatcher(None, name_key(organisation.name), key).ratio() >= 0.85
+        ]  # fmt: skip
+        if postcode:
+            similar += self.filter(addresses__postcode=normalise_postcode(postcode)).exclude(
+                pk__in=[organisation.pk for organisation in similar]
+            )[:20]
+        return similar
 
 
 class Organisation(models.Model):
@@ -64,3 +108,105 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", args=[self.pk])
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    def confirm(self, *, by) -> None:
+        """Mark the organisation Confirmed, recording who confirmed it and when."""
+        self.status = self.Status.CONFIRMED
+        self.confirmed_by = by
+        self.confirmed_at = timezone.now()
+        self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+
+
+class AddressFields(models.Model):
+    """The lines of a UK postal address."""
+
+    line_1 = models.CharField("address line 1", max_length=200)
+    line_2 = models.CharField("address line 2", max_length=200, blank=True)
+    line_3 = models.CharField("address line 3", max_length=200, blank=True)
+    town = models.CharField("town or city", max_length=100)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = PostcodeField(db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return ", ".join(self.lines)
+
+    @property
+    def lines(self) -> list[str]:
+        parts = [self.line_1, self.line_2, self.line_3, self.town, self.county, self.postcode]
+        return [part for part in parts if part]
+
+
+class Address(AddressFields):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="addresses"
+    )
+    is_primary = models.BooleanField("primary address", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_primary", "line_1", "id"]
+        verbose_name_plural = "addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(is_primary=True),
+                name="one_primary_address_per_organisation",
+                violation_error_message="The organisation already has a primary address.",
+            )
+        ]
+
+
+class Contact(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_contacts",
+        help_text="The staff member who owns the relationship with this contact.",
+    )
+    email = models.EmailField()
+    phone = PhoneNumberField()
+    additional_phone = PhoneNumberField(blank=True)
+    role = models.CharField(max_length=100, blank=True)
+    address = models.ForeignKey(
+        Address, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    url = models.URLField("URL", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostcodeAddress(AddressFields):
+    """An address from an imported address file (``manage.py import_addresses``), which the
+    local address finder offers alongside the addresses already recorded."""
+
+    class Meta:
+        ordering = ["postcode", "line_1", "id"]
+        verbose_name = "address file entry"
+        verbose_name_plural = "address file"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postcode", "line_1", "line_2", "line_3", "town"],
+                name="postcode_address_unique",
+            )
+        ]

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from milestones.models import Programme
-from organisations.models import Organisation
+from organisations.models import Address, Organisation, PostcodeAddress
 from participants.models import Participant, Team
 
 PASSWORD = "correct-horse-battery"
@@ -75,3 +75,22 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     programme_start_date = datetime.date(2025, 1, 6)
     team = factory.SubFactory(TeamFactory, name="North")
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    line_1 = factory.Sequence(lambda n: f"{n + 1} High Street")
+    town = "Leeds"
+    postcode = "LS1 4AP"
+
+
+class PostcodeAddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostcodeAddress
+
+    line_1 = factory.Sequence(lambda n: f"{n + 1} Park Row")
+    town = "Leeds"
+    postcode = "LS1 4AP"

@@ -176,6 +176,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PHONENUMBER_DEFAULT_REGION = "GB"
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
+# Address finder: "local" (addresses already recorded plus the imported address file) or
+# "http" (a commercial UK address API in the style of getAddress.io's find endpoint).
+ADDRESS_FINDER = {
+    "BACKEND": os.environ.get("ADDRESS_FINDER", "local"),
+    "URL": os.environ.get("ADDRESS_FINDER_URL", ""),
+    "KEY": os.environ.get("ADDRESS_FINDER_KEY", ""),
+    "TIMEOUT": float(os.environ.get("ADDRESS_FINDER_TIMEOUT", "3")),
+}
+
 # Rows per page in lists; never more, whatever a request asks for.
 PAGE_SIZE = 25
 

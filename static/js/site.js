@@ -33,3 +33,60 @@ function focusErrorSummary(root) {
 }
 document.addEventListener("DOMContentLoaded", () => focusErrorSummary(document));
 document.addEventListener("htmx:afterSwap", (event) => focusErrorSummary(event.detail.target));
+
+// Dialogs: a link or button with data-opens-dialog loads a form into #dialog-content
+// (hx-get); the dialog opens when it arrives and gives focus back to the opener when it
+// closes (Escape, the close button, or a successful save, which sends "dialogSaved").
+const dialog = () => document.getElementById("dialog");
+let dialogOpener = null;
+
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const source = event.detail.elt;
+  if (source && source.matches("[data-opens-dialog]")) dialogOpener = source;
+});
+
+document.addEventListener("htmx:afterSwap", (event) => {
+  const box = dialog();
+  if (box && event.detail.target.id === "dialog-content" && !box.open) {
+    box.showModal();
+    const first = box.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+  }
+});
+
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-close-dialog]")) dialog().close();
+});
+
+document.addEventListener("close", (event) => {
+  if (event.target !== dialog()) return;
+  document.getElementById("dialog-content").replaceChildren();
+  if (dialogOpener && dialogOpener.isConnected) dialogOpener.focus();
+}, true);
+
+document.body.addEventListener("dialogSaved", () => dialog().close());
+
+// A new (or existing) organisation chosen in the dialog is selected in the form that
+// opened it: the opener names its select with data-select-target.
+function chooseOrganisation(value, label) {
+  const target = dialogOpener && document.getElementById(dialogOpener.dataset.selectTarget);
+  if (!target) return;
+  let option = Array.from(target.options).find((item) => item.value === String(value));
+  if (!option) {
+    option = new Option(label, value);
+    target.add(option);
+  }
+  target.value = String(value);
+  target.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+document.body.addEventListener("organisationCreated", (event) => {
+  chooseOrganisation(event.detail.value, event.detail.label);
+});
+
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-choose-organisation]");
+  if (!button) return;
+  chooseOrganisation(button.dataset.value, button.dataset.label);
+  dialog().close();
+});

@@ -1,0 +1,110 @@
+"""Forms for organisations, their addresses and contacts."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from organisations.models import Address, Contact, Organisation
+from organisations.sic import SIC_2007_SECTIONS
+
+
+def staff_choices() -> QuerySet:
+    """Who may own an organisation or contact: active members of staff."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__isnull=False)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class OrganisationSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Name or postcode.",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(choices=[("", "Any"), *Organisation.Status.choices], required=False)
+    type = forms.ChoiceField(choices=[("", "Any"), *Organisation.Type.choices], required=False)
+    category = forms.ChoiceField(choices=[("", "Any"), *SIC_2007_SECTIONS], required=False)
+
+    def filter(self, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        for name in ("status", "type", "category"):
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        return queryset
+
+
+class OrganisationForm(forms.ModelForm):
+    owner = StaffChoiceField(queryset=None)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "owner", "type", "category", "ukprn", "website", "status"]
+        help_texts = {
+            "ukprn": "Only for ESFA-funded training providers: 8 digits starting with 1.",
+            "website": "For example, https://www.example.co.uk",
+            "status": "Only Confirmed organisations can be chosen as the employer on a job.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_choices()
+        if not self.instance.pk:
+            self.fields["owner"].initial = user.pk
+            # Archiving is for organisations that exist.
+            self.fields["status"].choices = [
+                choice for choice in Organisation.Status.choices
+                if choice[0] != Organisation.Status.ARCHIVED
+            ]  # fmt: skip
+        self.fields["category"].choices = [("", "Not set"), *SIC_2007_SECTIONS]
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class AddressForm(forms.ModelForm):
+    class Meta:
+        model = Address
+        fields = ["postcode", "line_1", "line_2", "line_3", "town", "county"]
+        widgets = {
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
+            "line_1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "line_2": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "line_3": forms.TextInput(attrs={"autocomplete": "address-line3"}),
+            "town": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+
+
+class ContactForm(forms.ModelForm):
+    owner = StaffChoiceField(queryset=None)
+
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "owner", "email", "phone", "additional_phone", "address", "url"]
+        help_texts = {
+            "phone": "A UK number, for example 0113 496 0000 or 07912 345678.",
+            "address": "One of the organisation's addresses. Add a regional office as a "
+            "new address first.",
+        }
+
+    def __init__(self, *args, user, organisation: Organisation | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = staff_choices()
+        self.fields["owner"].initial = user.pk
+        if organisation is None:
+            # Creating the organisation: the contact works at its first address.
+            del self.fields["address"]
+        else:
+            self.fields["address"].queryset = organisation.addresses.all()
+            self.fields["address"].empty_label = "No address"

@@ -1,0 +1,164 @@
+"""Organisation list, profile, create (page or dialog), edit and confirm."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organisations.address_entry import AddressLookup, look_up
+from organisations.forms import (
+    AddressForm,
+    ContactForm,
+    OrganisationForm,
+    OrganisationSearchForm,
+)
+from organisations.models import Contact, Organisation
+from organisations.services import create_organisation, update_organisation
+from organisations.views.dialogs import in_dialog, safe_next, saved, with_query
+from tracker_site.pagination import page_number, paginate
+
+HISTORY_SHOWN = 20
+
+
+@permission_required("organisations.view_organisation", raise_exception=True)
+@require_GET
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    form = OrganisationSearchForm(request.GET or None)
+    organisations = form.filter(Organisation.objects.select_related("owner"))
+    page = paginate(organisations, page_number(request.GET.get("page")))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "organisations/organisation_list.html"
+    if in_dialog(request):
+        template += "#organisation-results"
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+@permission_required("organisations.view_organisation", raise_exception=True)
+@require_GET
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("owner", "confirmed_by").prefetch_related(
+            "addresses",
+            Prefetch("contacts", Contact.objects.select_related("owner", "address")),
+        ),
+        pk=pk,
+    )
+    template = "organisations/organisation_detail.html"
+    if in_dialog(request):
+        template += "#organisation-addresses-contacts"
+    history = organisation.history.select_related("history_user")[:HISTORY_SHOWN]
+    return render(
+        request,
+        template,
+        {"organisation": organisation, "history": _changes(list(history))},
+    )
+
+
+@permission_required("organisations.add_organisation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = OrganisationForm(data, user=request.user)
+    # The first address and contact are optional: left blank, they are not saved.
+    optional = {"empty_permitted": True, "use_required_attribute": False}
+    address_form = AddressForm(data, prefix="address", **optional)
+    contact_form = ContactForm(
+        data, prefix="contact", user=request.user, organisation=None, **optional
+    )
+    context: dict = {"duplicates": [], "lookup": None}
+
+    if data and ("find_address" in data or "use_address" in data):
+        # Without JavaScript: the postcode finder posts the whole form. Nothing is saved;
+        # everything typed comes back, with the addresses found.
+        context["lookup"] = look_up(
+            data, "address", choice=data.get("address-choice") if "use_address" in data else None
+        )
+        form = OrganisationForm(initial=data.dict(), user=request.user)
+        address_form = context["lookup"].form
+        contact_form = ContactForm(
+            prefix="contact",
+            initial=_unprefixed(data, "contact"),
+            user=request.user,
+            organisation=None,
+        )
+    elif data and form.is_valid() and address_form.is_valid() and contact_form.is_valid():
+        postcode = address_form.cleaned_data.get("postcode", "")
+        duplicates = Organisation.objects.similar_to(form.cleaned_data["name"], postcode)
+        if duplicates and "create_anyway" not in data:
+            context["duplicates"] = duplicates
+        else:
+            organisation = create_organisation(
+                organisation=form.save(commit=False),
+                address=address_form.save(commit=False) if address_form.has_changed() else None,
+                contact=contact_form.save(commit=False) if contact_form.has_changed() else None,
+                created_by=request.user,
+            )
+            messages.success(request, f"{organisation} was added.")
+            next_url = safe_next(request)
+            return saved(
+                request,
+                events={"organisationCreated": _chosen(organisation)},
+                redirect_to=with_query(next_url, organisation=organisation.pk)
+                if next_url
+                else organisation.get_absolute_url(),
+            )
+    context |= {
+        "form": form,
+        "address_lookup": context["lookup"] or AddressLookup(form=address_form),
+        "contact_form": contact_form,
+        "forms": [form, address_form, contact_form],
+        "next": safe_next(request),
+    }
+    template = "organisations/organisation_create.html"
+    if in_dialog(request):
+        template += "#dialog"
+    return render(request, template, context)
+
+
+@permission_required("organisations.change_organisation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        update_organisation(organisation=form.save(commit=False), changed_by=request.user)
+        messages.success(request, f"{organisation} was updated.")
+        return redirect("organisations:detail", pk=organisation.pk)
+    return render(
+        request,
+        "organisations/organisation_edit.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+@permission_required("organisations.change_organisation", raise_exception=True)
+@require_POST
+def organisation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if organisation.status == Organisation.Status.UNCONFIRMED:
+        organisation.confirm(by=request.user)
+        messages.success(request, f"{organisation} is now Confirmed.")
+    return redirect(safe_next(request) or organisation.get_absolute_url())
+
+
+def _chosen(organisation: Organisation) -> dict:
+    return {"value": organisation.pk, "label": organisation.name}
+
+
+def _unprefixed(data, prefix: str) -> dict[str, str]:
+    start = f"{prefix}-"
+    return {key.removeprefix(start): value for key, value in data.items() if key.startswith(start)}
+
+
+def _changes(records: list) -> list[dict]:
+    """Each history record with the fields it changed from the one before."""
+    changes = []
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        fields = []
+        if previous is not None:
+            fields = [change.field for change in record.diff_against(previous).changes]
+        changes.append({"record": record, "fields": fields})
+    return changes
