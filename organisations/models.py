@@ -5,7 +5,7 @@ import re
 from difflib import SequenceMatcher
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -14,7 +14,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from organisations.sic import SIC_2007_SECTIONS
-from tracker_site.uk import PostcodeField, normalise_postcode
+from tracker_site.uk import POSTCODE_RE, PostcodeField, normalise_postcode
 
 LEGAL_SUFFIXES = {"ltd", "limited", "plc", "llp", "llc", "inc", "co", "company", "the", "and"}
 
@@ -36,8 +36,11 @@ class OrganisationQuerySet(models.QuerySet):
         text = " ".join((text or "")[:200].split())
         if not text:
             return self
+        postcode = normalise_postcode(text)
+        if not POSTCODE_RE.match(postcode):
+            postcode = text.upper()  # part of a postcode ("LS1 4A"), spaced as typed
         at_postcode = Address.objects.filter(
-            organisation=OuterRef("pk"), postcode__startswith=normalise_postcode(text)
+            organisation=OuterRef("pk"), postcode__startswith=postcode
         )
         return self.filter(Q(name__icontains=text) | Exists(at_postcode))
 
@@ -52,7 +55,10 @@ class OrganisationQuerySet(models.QuerySet):
             if SequenceMatcher(None, name_key(organisation.name), key).ratio() >= 0.85
         ]  # fmt: skip
         if postcode:
-            similar += self.filter(addresses__postcode=normalise_postcode(postcode)).exclude(
+            at_postcode = Address.objects.filter(
+                organisation=OuterRef("pk"), postcode=normalise_postcode(postcode)
+            )
+            similar += self.filter(Exists(at_postcode)).exclude(
                 pk__in=[organisation.pk for organisation in similar]
             )[:20]
         return similar
@@ -87,7 +93,7 @@ class Organisation(models.Model):
         blank=True,
         validators=[RegexValidator(r"^1[0-9]{7}$", "A UKPRN is 8 digits starting with 1.")],
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[URLValidator(schemes=["http", "https"])])
     status = models.CharField(max_length=20, choices=Status, default=Status.UNCONFIRMED)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -39,10 +39,16 @@ def create_organisation(
 
 @transaction.atomic
 def update_organisation(*, organisation: Organisation, changed_by) -> Organisation:
-    """Save edits; when the status has just become Confirmed, record who confirmed it."""
-    if organisation.status == Organisation.Status.CONFIRMED and organisation.confirmed_at is None:
+    """Save edits; when the status has just become Confirmed, record who confirmed it, and
+    when it is back to Unconfirmed, forget the confirmation (the history keeps it)."""
+    saved_status = Organisation.objects.values_list("status", flat=True).get(pk=organisation.pk)
+    confirmed = Organisation.Status.CONFIRMED
+    if organisation.status == confirmed and saved_status != confirmed:
         organisation.confirmed_by = changed_by
         organisation.confirmed_at = timezone.now()
+    elif organisation.status == Organisation.Status.UNCONFIRMED:
+        organisation.confirmed_by = None
+        organisation.confirmed_at = None
     organisation.full_clean()
     organisation.save()
     return organisation
@@ -64,6 +70,8 @@ def make_primary_address(*, address: Address) -> Address:
 
     Saved one by one, not with ``update()``, so that the history records the change.
     """
+    if address.is_primary:
+        return address
     for previous in address.organisation.addresses.filter(is_primary=True):
         previous.is_primary = False
         previous.save(update_fields=["is_primary"])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", organisations.organisation_list, name="list"),
     path("new/", organisations.organisation_create, name="create"),
     path("find-address/", addresses.find_address, name="find_address"),
+    path("choices/", organisations.organisation_choices, name="choices"),
     path("<int:pk>/", organisations.organisation_detail, name="detail"),
     path("<int:pk>/edit/", organisations.organisation_edit, name="edit"),
     path("<int:pk>/confirm/", organisations.organisation_confirm, name="confirm"),

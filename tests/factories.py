@@ -1,6 +1,8 @@
 """Factories for tests: minimal, valid, unsurprising."""
 
 import datetime
+import hashlib
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -9,6 +11,7 @@ from django.contrib.auth.models import Group
 from milestones.models import Programme
 from organisations.models import Address, Organisation, PostcodeAddress
 from participants.models import Participant, Team
+from trackers.models import EvidenceDocument, Tracker
 
 PASSWORD = "correct-horse-battery"
 
@@ -94,3 +97,44 @@ class PostcodeAddressFactory(factory.django.DjangoModelFactory):
     line_1 = factory.Sequence(lambda n: f"{n + 1} Park Row")
     town = "Leeds"
     postcode = "LS1 4AP"
+
+
+class TrackerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tracker
+
+    participant = factory.SubFactory(ParticipantFactory)
+    type = Tracker.Type.JOB
+    organisation = factory.SubFactory(OrganisationFactory, status="confirmed")
+    description = "Warehouse operative"
+    start_date = datetime.date(2025, 6, 2)
+    weekly_hours = Decimal("20")
+    hourly_rate = Decimal("12.21")
+    created_by = factory.SubFactory(UserFactory)
+
+
+# A one-page PDF, small but complete enough for a PDF reader to open.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n"
+    b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\n"
+    b"trailer <</Root 1 0 R /Size 4>>\n"
+    b"%%EOF\n"
+)
+
+
+class EvidenceDocumentFactory(factory.django.DjangoModelFactory):
+    """A stored payslip PDF: tests that use it must point MEDIA_ROOT at a temporary folder."""
+
+    class Meta:
+        model = EvidenceDocument
+
+    tracker = factory.SubFactory(TrackerFactory)
+    file = factory.django.FileField(filename="payslip.pdf", data=MINIMAL_PDF)
+    original_name = "payslip.pdf"
+    kind = EvidenceDocument.Kind.PAYSLIP
+    content_type = "application/pdf"
+    size = len(MINIMAL_PDF)
+    sha256 = hashlib.sha256(MINIMAL_PDF).hexdigest()
+    uploaded_by = factory.SubFactory(UserFactory)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("participants/", include("participants.urls")),
+    path("participants/<int:participant_pk>/trackers/", include("trackers.urls")),
     path("organisations/", include("organisations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,9 +17,11 @@ from organisations.forms import (
 from organisations.models import Contact, Organisation
 from organisations.services import create_organisation, update_organisation
 from organisations.views.dialogs import in_dialog, safe_next, saved, with_query
+from tracker_site.history import history_changes
 from tracker_site.pagination import page_number, paginate
 
 HISTORY_SHOWN = 20
+CHOICES_SHOWN = 50
 
 
 @permission_required("organisations.view_organisation", raise_exception=True)
@@ -34,6 +36,23 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     if in_dialog(request):
         template += "#organisation-results"
     return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+@permission_required("organisations.view_organisation", raise_exception=True)
+@require_GET
+def organisation_choices(request: HttpRequest) -> HttpResponse:
+    """Options for an employer select, for search-as-you-type (htmx swaps the options):
+    Confirmed organisations matching ``organisation_search``, and the one selected."""
+    selected = request.GET.get("organisation", "")
+    matches = Organisation.objects.confirmed().search(request.GET.get("organisation_search", ""))
+    options = list(matches.order_by("name", "pk")[:CHOICES_SHOWN])
+    if selected.isdigit() and int(selected) not in {option.pk for option in options}:
+        options = [*Organisation.objects.filter(pk=selected), *options]
+    return render(
+        request,
+        "organisations/includes/organisation_options.html",
+        {"options": options, "selected": selected},
+    )
 
 
 @permission_required("organisations.view_organisation", raise_exception=True)
@@ -53,7 +72,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         template,
-        {"organisation": organisation, "history": _changes(list(history))},
+        {"organisation": organisation, "history": history_changes(list(history))},
     )
 
 
@@ -61,7 +80,8 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = OrganisationForm(data, user=request.user)
+    # Prefixed: in a dialog, the form shares the page with the form that opened it.
+    form = OrganisationForm(data, prefix="organisation", user=request.user)
     # The first address and contact are optional: left blank, they are not saved.
     optional = {"empty_permitted": True, "use_required_attribute": False}
     address_form = AddressForm(data, prefix="address", **optional)
@@ -76,7 +96,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         context["lookup"] = look_up(
             data, "address", choice=data.get("address-choice") if "use_address" in data else None
         )
-        form = OrganisationForm(initial=data.dict(), user=request.user)
+        form = OrganisationForm(
+            prefix="organisation", initial=_unprefixed(data, "organisation"), user=request.user
+        )
         address_form = context["lookup"].form
         contact_form = ContactForm(
             prefix="contact",
@@ -151,14 +173,3 @@ def _chosen(organisation: Organisation) -> dict:
 def _unprefixed(data, prefix: str) -> dict[str, str]:
     start = f"{prefix}-"
     return {key.removeprefix(start): value for key, value in data.items() if key.startswith(start)}
-
-
-def _changes(records: list) -> list[dict]:
-    """Each history record with the fields it changed from the one before."""
-    changes = []
-    for record, previous in zip(records, [*records[1:], None], strict=True):
-        fields = []
-        if previous is not None:
-            fields = [change.field for change in record.diff_against(previous).changes]
-        changes.append({"record": record, "fields": fields})
-    return changes

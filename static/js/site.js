@@ -47,7 +47,9 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 
 document.addEventListener("htmx:afterSwap", (event) => {
   const box = dialog();
-  if (box && event.detail.target.id === "dialog-content" && !box.open) {
+  // A save answers with an empty body (and closes the dialog): nothing to open then.
+  const arrived = event.detail.xhr.responseText.trim() !== "";
+  if (box && event.detail.target.id === "dialog-content" && arrived && !box.open) {
     box.showModal();
     const first = box.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
@@ -89,4 +91,14 @@ document.addEventListener("click", (event) => {
   if (!button) return;
   chooseOrganisation(button.dataset.value, button.dataset.label);
   dialog().close();
+});
+
+// A form that creates something is sent once: its buttons are disabled while it is sent.
+// (The server also refuses a second tracker from the same form.)
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("[data-disable-on-submit]")) return;
+  window.setTimeout(() => {
+    for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
+  }, 0);
 });

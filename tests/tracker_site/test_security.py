@@ -9,25 +9,32 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"login", "health"}
 
 
-def app_urls(resolver=None, prefix="", namespace=""):
+def app_urls(resolver=None, namespace="", arguments=()):
     """(name, path) for every URL of ours, with 1 for each argument."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
+        names = (*arguments, *pattern.pattern.converters)
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue
             ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from app_urls(pattern, prefix + str(pattern.pattern), ns)
+            yield from app_urls(pattern, ns, names)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            kwargs = dict.fromkeys(pattern.pattern.converters, 1)
-            yield f"{namespace}{pattern.name}", reverse(f"{namespace}{pattern.name}", kwargs=kwargs)
+            name = f"{namespace}{pattern.name}"
+            yield name, reverse(name, kwargs=dict.fromkeys(names, 1))
 
 
 PRIVATE_URLS = [url for name, url in app_urls() if name not in PUBLIC]
 
 
 def test_app_urls_cover_the_grid_and_profile():
-    assert {"/participants/", "/participants/1/"} <= set(PRIVATE_URLS)
+    assert {
+        "/participants/",
+        "/participants/1/",
+        "/participants/1/trackers/new/",
+        "/participants/1/trackers/1/documents/1/",
+        "/organisations/new/",
+    } <= set(PRIVATE_URLS)
 
 
 @pytest.mark.parametrize("url", PRIVATE_URLS)

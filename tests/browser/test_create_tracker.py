@@ -1,0 +1,97 @@
+"""The seed's workflow, end to end in Chromium: grid → row menu → Trackers → Create Tracker
+→ + organisation (address found by postcode, contact) → every field → PDF → Create."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from organisations.models import Organisation, PostcodeAddress
+from participants.models import Participant
+from trackers.models import Tracker
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for number, street in [(2, "Park Row"), (10, "Park Row"), (1, "Park Row")]:
+        PostcodeAddress.objects.create(
+            line_1=f"{number} {street}", town="Leeds", county="West Yorkshire", postcode="LS1 5HD"
+        )
+
+
+def test_admin_creates_a_tracker_with_a_new_employer_and_evidence(page: Page, demo, tmp_path):
+    participant = Participant.objects.filter(team__name="North").order_by("reference")[3]
+    evidence = tmp_path / "offer-letter.pdf"
+    evidence.write_bytes(PDF)
+
+    page.goto("/")
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill("tracker-demo")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Search").fill(participant.reference)
+    expect(page.locator("#participant-results tbody tr")).to_have_count(1)
+    page.get_by_text(re.compile(r"^Menu")).click()
+    page.get_by_role("link", name="Trackers").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Trackers")
+    page.get_by_role("link", name="Create Tracker").click()
+
+    page.get_by_label("Type", exact=True).select_option("Job")
+    page.get_by_label("Status").select_option("New")
+    page.get_by_label("Assignee").select_option("Priya Shah")
+    page.get_by_label("Description (job title)").fill("Kitchen porter")
+
+    opener = page.get_by_role("link", name="Add a new organisation")
+    opener.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    organisation = dialog.get_by_role("group", name="Organisation")
+    organisation.get_by_label("Name").fill("Park Row Kitchen Ltd")
+    organisation.get_by_label("Category (SIC 2007 section)").select_option("I")
+    organisation.get_by_label("Status").select_option("Confirmed")
+    dialog.get_by_label("Postcode").fill("ls15hd")
+    dialog.get_by_role("button", name="Find address").click()
+    dialog.get_by_label("10 Park Row, Leeds, LS1 5HD").check()
+    dialog.get_by_role("button", name="Use this address").click()
+    expect(dialog.get_by_label("Address line 1")).to_have_value("10 Park Row")
+    expect(dialog.get_by_label("Town or city")).to_have_value("Leeds")
+    contact = dialog.get_by_role("group", name="First contact (optional)")
+    contact.get_by_label("Name").fill("Sam O'Neill")
+    contact.get_by_label("Role").fill("Head chef")
+    contact.get_by_label("Email").fill("sam@parkrowkitchen.example")
+    contact.get_by_label("Phone", exact=True).fill("0113 496 0000")
+    dialog.get_by_role("button", name="Add organisation").click()
+
+    expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
+    expect(page.get_by_label("Organisation", exact=True)).to_have_value(
+        str(Organisation.objects.get(name="Park Row Kitchen Ltd").pk)
+    )
+    page.get_by_label("Employment start date").fill("2025-06-02")
+    page.get_by_label("End date").fill("2025-11-28")
+    page.get_by_label("Weekly working hours").fill("20")
+    page.get_by_label("Hourly rate of pay (£)").fill("12.21")
+    page.get_by_label("Type of evidence").select_option("Offer letter")
+    page.get_by_label("Evidence documents").set_input_files(str(evidence))
+    page.get_by_role("button", name="Create", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Trackers")
+    row = page.locator("tbody tr", has_text="Kitchen porter")
+    expect(row).to_contain_text("Park Row Kitchen Ltd")
+    expect(row).to_contain_text("£244.20")
+    expect(row.get_by_role("link", name="offer-letter.pdf")).to_be_visible()
+    tracker = Tracker.objects.get()
+    assert (tracker.assignee.username, tracker.organisation.addresses.get().line_1) == (
+        "compliance",
+        "10 Park Row",
+    )
+    assert tracker.organisation.contacts.get().address == tracker.organisation.addresses.get()

@@ -1,0 +1,394 @@
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from organisations.models import Organisation
+from tests.factories import (
+    OrganisationFactory,
+    ParticipantFactory,
+    TrackerFactory,
+    UserFactory,
+)
+from trackers.models import EvidenceDocument, Tracker
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def participant(north):
+    return ParticipantFactory(team=north, date_of_birth=datetime.date(1990, 5, 17))
+
+
+@pytest.fixture
+def employer(administrator):
+    return OrganisationFactory(name="Harbour Bakery", status=Organisation.Status.CONFIRMED)
+
+
+def create_url(participant):
+    return reverse("trackers:create", args=[participant.pk])
+
+
+def form_data(client, participant, **overrides) -> dict:
+    """What the Create Tracker form would post, token included."""
+    token = client.get(create_url(participant)).context["form"]["submission_token"].value()
+    return {
+        "type": "job",
+        "status": "new",
+        "assignee": "",
+        "description": "Warehouse operative",
+        "start_date": "2025-06-02",
+        "end_date": "",
+        "weekly_hours": "37.5",
+        "hourly_rate": "12.21",
+        "document_kind": "contract",
+        "submission_token": str(token),
+    } | overrides
+
+
+def pdf_upload(name="contract.pdf"):
+    file = io.BytesIO(PDF)
+    file.name = name
+    return file
+
+
+def test_tracker_create_saves_the_tracker_with_its_document(
+    administrator_client, administrator, participant, employer
+):
+    data = form_data(administrator_client, participant, organisation=employer.pk)
+
+    response = administrator_client.post(
+        create_url(participant), data | {"documents": [pdf_upload()]}
+    )
+
+    tracker = Tracker.objects.get()
+    assert response["Location"] == reverse("trackers:list", args=[participant.pk])
+    assert (tracker.participant, tracker.organisation, tracker.status) == (
+        participant,
+        employer,
+        Tracker.Status.NEW,
+    )
+    assert (tracker.weekly_hours, tracker.hourly_rate, tracker.weekly_pay) == (
+        Decimal("37.50"),
+        Decimal("12.21"),
+        Decimal("457.88"),
+    )
+    assert tracker.created_by == administrator
+    assert [(d.original_name, d.kind) for d in tracker.documents.all()] == [
+        ("contract.pdf", EvidenceDocument.Kind.CONTRACT)
+    ]
+    assert [h.history_user for h in tracker.history.all()] == [administrator]
+
+
+def test_tracker_create_twice_with_the_same_form_makes_one_tracker(
+    administrator_client, participant, employer
+):
+    data = form_data(administrator_client, participant, organisation=employer.pk)
+
+    first = administrator_client.post(create_url(participant), data)
+    second = administrator_client.post(create_url(participant), data)
+
+    assert Tracker.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_tracker_create_invalid_keeps_values_and_saves_nothing(
+    administrator_client, participant, employer, settings
+):
+    data = form_data(
+        administrator_client,
+        participant,
+        organisation=employer.pk,
+        description="Chef's assistant <b>",
+        weekly_hours="0",
+        hourly_rate="-1",
+        end_date="2025-05-01",
+    )
+
+    response = administrator_client.post(
+        create_url(participant), data | {"documents": [pdf_upload()]}
+    )
+
+    assert Tracker.objects.count() == 0
+    assert EvidenceDocument.objects.count() == 0
+    assert list(settings.MEDIA_ROOT.rglob("*.*")) == []
+    form = response.context["form"]
+    assert set(form.errors) == {"weekly_hours", "hourly_rate", "end_date"}
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert 'value="Chef&#x27;s assistant &lt;b&gt;"' in body
+    assert "Choose your evidence again" in body and "contract.pdf" in body
+
+
+def test_tracker_create_refuses_a_disguised_file(administrator_client, participant, employer):
+    exe = io.BytesIO(b"MZ\x90\x00" + b"\x00" * 100)
+    exe.name = "payslip.pdf"
+    data = form_data(administrator_client, participant, organisation=employer.pk)
+
+    response = administrator_client.post(create_url(participant), data | {"documents": [exe]})
+
+    assert Tracker.objects.count() == 0
+    assert list(response.context["form"].errors) == ["documents"]
+
+
+def test_tracker_create_job_needs_a_confirmed_employer(
+    administrator_client, participant, administrator
+):
+    unconfirmed = OrganisationFactory(name="New Start Ltd")
+    data = form_data(administrator_client, participant, organisation=unconfirmed.pk)
+
+    response = administrator_client.post(create_url(participant), data)
+
+    assert Tracker.objects.count() == 0
+    assert response.context["form"].errors["organisation"] == [
+        "New Start Ltd is Unconfirmed: only Confirmed organisations can be the employer on a "
+        "job. Tick “Confirm this organisation now” if you have checked it."
+    ]
+    assert "Confirm this organisation now" in response.content.decode()
+
+
+def test_tracker_create_can_confirm_the_employer_in_the_same_save(
+    administrator_client, participant, administrator
+):
+    unconfirmed = OrganisationFactory(name="New Start Ltd")
+    data = form_data(
+        administrator_client, participant, organisation=unconfirmed.pk, confirm_organisation="on"
+    )
+
+    administrator_client.post(create_url(participant), data)
+
+    unconfirmed.refresh_from_db()
+    assert Tracker.objects.get().organisation == unconfirmed
+    assert (unconfirmed.status, unconfirmed.confirmed_by) == ("confirmed", administrator)
+
+
+def test_tracker_create_self_employment_needs_no_employer(administrator_client, participant):
+    data = form_data(
+        administrator_client, participant, type="self_employment", description="Dog walker"
+    )
+
+    administrator_client.post(create_url(participant), data)
+
+    assert Tracker.objects.get().organisation is None
+
+
+def test_tracker_create_warns_below_minimum_wage_until_confirmed(
+    administrator_client, participant, employer
+):
+    data = form_data(
+        administrator_client, participant, organisation=employer.pk, hourly_rate="11.00"
+    )
+
+    warned = administrator_client.post(create_url(participant), data)
+    confirmed = administrator_client.post(
+        create_url(participant), data | {"confirm_below_minimum": "on"}
+    )
+
+    assert "below the legal minimum of £12.21" in warned.context["form"].errors["hourly_rate"][0]
+    assert confirmed.status_code == 302
+    assert Tracker.objects.get().below_minimum_confirmed is True
+
+
+def test_tracker_create_outside_users_teams_is_404(administrator_client, south, employer):
+    outsider = ParticipantFactory(team=south, last_name="Hidden")
+
+    response = administrator_client.get(create_url(outsider))
+
+    assert response.status_code == 404
+    assert b"Hidden" not in response.content
+
+
+def test_tracker_create_is_forbidden_to_compliance(client, compliance, participant):
+    client.force_login(compliance)
+
+    response = client.get(create_url(participant))
+
+    assert response.status_code == 403
+
+
+def test_tracker_create_lists_only_confirmed_employers_and_staff_who_can_see(
+    administrator_client, participant, employer, south
+):
+    OrganisationFactory(name="Unconfirmed Co")
+    insider = UserFactory(
+        username="north.compliance", role="Compliance officer", teams=[participant.team]
+    )
+    UserFactory(username="south.compliance", role="Compliance officer", teams=[south])
+
+    form = administrator_client.get(create_url(participant)).context["form"]
+
+    assert [label for value, label in form.fields["organisation"].widget.choices] == [
+        "Choose…",
+        "Harbour Bakery",
+    ]
+    assert insider in form.fields["assignee"].queryset
+    assert {u.username for u in form.fields["assignee"].queryset} == {"admin", "north.compliance"}
+
+
+def test_tracker_list_shows_trackers_with_weekly_pay(administrator_client, participant):
+    TrackerFactory(participant=participant, description="Barista", weekly_hours=Decimal("16"))
+
+    response = administrator_client.get(reverse("trackers:list", args=[participant.pk]))
+
+    body = response.content.decode()
+    assert "Barista" in body
+    assert "£195.36" in body
+    assert "Create Tracker" in body
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_tracker_list_query_count_is_constant(
+    administrator_client, participant, rows, django_assert_num_queries
+):
+    TrackerFactory.create_batch(rows, participant=participant)
+
+    # session, user, permissions (2), team ids, participant, trackers, documents, header teams
+    with django_assert_num_queries(9):
+        administrator_client.get(reverse("trackers:list", args=[participant.pk]))
+
+
+def test_tracker_detail_outside_users_teams_is_404(administrator_client, south):
+    tracker = TrackerFactory(participant=ParticipantFactory(team=south))
+
+    response = administrator_client.get(
+        reverse("trackers:detail", args=[tracker.participant.pk, tracker.pk])
+    )
+
+    assert response.status_code == 404
+
+
+def test_tracker_detail_htmx_returns_only_the_documents_fragment(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant)
+
+    response = administrator_client.get(
+        reverse("trackers:detail", args=[participant.pk, tracker.pk]),
+        headers={"HX-Request": "true"},
+    )
+
+    assert (
+        response.content.decode()
+        .lstrip()
+        .startswith('<section class="panel" id="tracker-documents"')
+    )
+
+
+def edit_data(tracker, **overrides) -> dict:
+    return {
+        "type": tracker.type,
+        "status": tracker.status,
+        "assignee": "",
+        "description": tracker.description,
+        "organisation": tracker.organisation_id,
+        "start_date": tracker.start_date.isoformat(),
+        "end_date": "",
+        "weekly_hours": str(tracker.weekly_hours),
+        "hourly_rate": str(tracker.hourly_rate),
+        "loaded_version": tracker.version,
+    } | overrides
+
+
+def test_tracker_edit_saves_and_bumps_the_version(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant)
+    url = reverse("trackers:edit", args=[participant.pk, tracker.pk])
+
+    response = administrator_client.post(url, edit_data(tracker, weekly_hours="30"))
+
+    tracker.refresh_from_db()
+    assert response.status_code == 302
+    assert (tracker.weekly_hours, tracker.version) == (Decimal("30.00"), 2)
+
+
+def test_tracker_edit_refuses_the_second_of_two_edits(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant)
+    url = reverse("trackers:edit", args=[participant.pk, tracker.pk])
+    loaded_by_both = edit_data(tracker)
+
+    administrator_client.post(url, loaded_by_both | {"weekly_hours": "30"})
+    second = administrator_client.post(url, loaded_by_both | {"weekly_hours": "10"})
+
+    tracker.refresh_from_db()
+    assert tracker.weekly_hours == Decimal("30.00")
+    assert "changed this tracker while you were editing it" in second.content.decode()
+    assert tracker.history.count() == 2
+
+
+def test_tracker_end_closes_the_tracker(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
+    url = reverse("trackers:end", args=[participant.pk, tracker.pk])
+
+    administrator_client.post(
+        url, {"end_date": "2025-09-30", "note": "Contract ended", "loaded_version": 1}
+    )
+
+    tracker.refresh_from_db()
+    assert (tracker.end_date, tracker.end_note, tracker.status) == (
+        datetime.date(2025, 9, 30),
+        "Contract ended",
+        Tracker.Status.CLOSED,
+    )
+
+
+def test_tracker_end_before_start_is_refused(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
+    url = reverse("trackers:end", args=[participant.pk, tracker.pk])
+
+    response = administrator_client.post(url, {"end_date": "2025-06-01", "loaded_version": 1})
+
+    tracker.refresh_from_db()
+    assert tracker.end_date is None
+    assert list(response.context["form"].errors) == ["end_date"]
+
+
+def test_tracker_views_reject_wrong_methods(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant)
+
+    list_post = administrator_client.post(reverse("trackers:list", args=[participant.pk]))
+    detail_post = administrator_client.post(
+        reverse("trackers:detail", args=[participant.pk, tracker.pk])
+    )
+
+    assert (list_post.status_code, detail_post.status_code) == (405, 405)
+
+
+def test_participant_menu_leads_to_trackers(administrator_client, participant):
+    response = administrator_client.get(reverse("participants:list"))
+
+    assert (
+        f'href="/participants/{participant.pk}/trackers/">Trackers</a>' in response.content.decode()
+    )
+
+
+def test_tracker_overlap_with_the_same_employer_is_warned(
+    administrator_client, participant, employer
+):
+    TrackerFactory(
+        participant=participant, organisation=employer, start_date=datetime.date(2025, 5, 1)
+    )
+    data = form_data(administrator_client, participant, organisation=employer.pk)
+
+    response = administrator_client.post(create_url(participant), data, follow=True)
+
+    assert "This job overlaps" in response.content.decode()
+    assert Tracker.objects.count() == 2
+
+
+def test_image_evidence_is_accepted(administrator_client, participant, employer):
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "white").save(buffer, "PNG")
+    buffer.name = "payslip.png"
+    buffer.seek(0)
+    data = form_data(administrator_client, participant, organisation=employer.pk)
+
+    administrator_client.post(create_url(participant), data | {"documents": [buffer]})
+
+    assert EvidenceDocument.objects.get().content_type == "image/png"

@@ -1,0 +1,215 @@
+"""The tracker form (create and edit) and the end-of-job form."""
+
+import datetime
+import uuid
+
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from milestones.models import MinimumWageRate
+from organisations.models import Organisation
+from participants.forms import DateInput, StaffChoiceField
+from participants.models import Participant
+from trackers.evidence import EvidenceFilesField
+from trackers.models import EvidenceDocument, Tracker
+
+# Listed in the employer select before anyone searches; search finds the rest.
+EMPLOYERS_LISTED = 200
+
+
+def assignees_for(participant: Participant) -> QuerySet:
+    """Active staff who can see the participant: their team, or every team."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(teams=participant.team_id)
+            | Q(groups__permissions__codename="view_all_teams")
+            | Q(user_permissions__codename="view_all_teams")
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def employer_choices(selected: str | int | None) -> QuerySet[Organisation]:
+    """Confirmed organisations, plus the one already chosen (so that an Unconfirmed one
+    chosen in the dialog gets a clear message rather than "not one of the choices")."""
+    choices = Organisation.objects.exclude(status=Organisation.Status.ARCHIVED)
+    if selected and str(selected).isdigit():
+        return choices.filter(Q(status=Organisation.Status.CONFIRMED) | Q(pk=selected))
+    return choices.confirmed()
+
+
+class TrackerForm(forms.ModelForm):
+    assignee = StaffChoiceField(queryset=None, required=False, empty_label="Nobody yet")
+    organisation = forms.ModelChoiceField(queryset=None, required=False)
+    confirm_below_minimum = forms.BooleanField(
+        label="I have checked: this is the rate the participant is paid", required=False
+    )
+    confirm_organisation = forms.BooleanField(label="Confirm this organisation now", required=False)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Tracker
+        fields = [
+            "type",
+            "status",
+            "assignee",
+            "description",
+            "organisation",
+            "start_date",
+            "end_date",
+            "weekly_hours",
+            "hourly_rate",
+        ]
+        labels = {"description": "Description (job title)"}
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        help_texts = {
+            "assignee": "Usually a compliance officer, who will check the evidence.",
+            "organisation": "The employer: needed for a job, optional for self-employment. "
+            "Only Confirmed organisations can be chosen.",
+            "end_date": "Only when the job has finished.",
+            "weekly_hours": "For example, 37.5.",
+            "hourly_rate": "In pounds, for example 12.21.",
+        }
+
+    def __init__(self, *args, participant: Participant, user: AbstractBaseUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        self.user = user
+        self.fields["assignee"].queryset = assignees_for(participant)
+        self._set_employer_choices(self["organisation"].value())
+        # Required for a job only, which clean() checks: not marked "(optional)".
+        self.fields["organisation"].conditionally_required = True
+        self.fields["weekly_hours"].widget.attrs.update(inputmode="decimal", step="0.01")
+        self.fields["hourly_rate"].widget.attrs.update(inputmode="decimal", step="0.01")
+        self.fields["status"].choices = [
+            choice for choice in Tracker.Status.choices if choice[0] != Tracker.Status.CLOSED
+        ] if not self.instance.pk else Tracker.Status.choices  # fmt: skip
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+        self.below_minimum: MinimumWageRate | None = None
+
+    def _set_employer_choices(self, selected) -> None:
+        """Validate against every eligible employer, but list only the first
+        EMPLOYERS_LISTED (and the one chosen): search-as-you-type finds the rest."""
+        field = self.fields["organisation"]
+        field.queryset = employer_choices(selected)
+        listed = list(field.queryset.order_by("name", "pk")[:EMPLOYERS_LISTED])
+        if selected and str(selected).isdigit() and int(selected) not in {o.pk for o in listed}:
+            listed += list(field.queryset.filter(pk=selected))
+        field.widget.choices = [("", "Choose…")] + [(o.pk, o.name) for o in listed]
+
+    def clean_description(self) -> str:
+        return " ".join(self.cleaned_data["description"].split())
+
+    def clean_start_date(self) -> datetime.date:
+        start = self.cleaned_data["start_date"]
+        if start > timezone.localdate() + relativedelta(years=1):
+            raise forms.ValidationError("Enter a start date within the next year.")
+        if start < self.participant.date_of_birth + relativedelta(years=16):
+            raise forms.ValidationError("The participant was under 16 on that date.")
+        return start
+
+    def clean_end_date(self) -> datetime.date | None:
+        end = self.cleaned_data["end_date"]
+        if end and end > timezone.localdate():
+            raise forms.ValidationError(
+                "Enter an end date only once the job has finished (today or earlier)."
+            )
+        return end
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date cannot be before the start date.")
+        self._check_employer(cleaned)
+        self._check_minimum_wage(cleaned)
+        return cleaned
+
+    def _check_employer(self, cleaned) -> None:
+        organisation = cleaned.get("organisation")
+        if cleaned.get("type") == Tracker.Type.JOB and organisation is None:
+            self.add_error("organisation", "Choose the employer: a job needs one.")
+        elif organisation and organisation.status != Organisation.Status.CONFIRMED:
+            may_confirm = self.user.has_perm("organisations.change_organisation")
+            if not (may_confirm and cleaned.get("confirm_organisation")):
+                self.add_error(
+                    "organisation",
+                    f"{organisation} is {organisation.get_status_display()}: only Confirmed "
+                    "organisations can be the employer on a job."
+                    + (" Tick “Confirm this organisation now” if you have checked it."
+                       if may_confirm else " Ask an administrator to confirm it."),
+                )  # fmt: skip
+
+    def _check_minimum_wage(self, cleaned) -> None:
+        rate, start = cleaned.get("hourly_rate"), cleaned.get("start_date")
+        if rate is None or start is None:
+            return
+        minimum = MinimumWageRate.objects.rate_for(
+            date_of_birth=self.participant.date_of_birth, on=start
+        )
+        if minimum and rate < minimum.hourly_rate:
+            self.below_minimum = minimum
+            if not cleaned.get("confirm_below_minimum"):
+                self.add_error(
+                    "hourly_rate",
+                    f"£{rate} an hour is below the legal minimum of £{minimum.hourly_rate} "
+                    f"({minimum.band}) for the participant's age on {start:%-d %B %Y}. Check "
+                    "it, then tick the box below to confirm it is right.",
+                )
+
+    def save(self, commit=True):
+        tracker = super().save(commit=False)
+        tracker.participant = self.participant
+        tracker.below_minimum_confirmed = bool(self.below_minimum)
+        return tracker
+
+
+class TrackerCreateForm(TrackerForm):
+    """The Create Tracker form: the tracker, evidence to upload, and a one-off token that
+    makes a double-submitted form create one tracker."""
+
+    document_kind = forms.ChoiceField(
+        label="Type of evidence", choices=EvidenceDocument.Kind.choices, required=False
+    )
+    documents = EvidenceFilesField(
+        label="Evidence documents",
+        required=False,
+        help_text="PDF, JPEG or PNG, up to 10 MB each. You can also add documents later.",
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_token"].initial = uuid.uuid4()
+
+
+class TrackerEndForm(forms.Form):
+    end_date = forms.DateField(label="End date", widget=DateInput())
+    note = forms.CharField(
+        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, tracker: Tracker, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tracker = tracker
+        self.fields["loaded_version"].initial = tracker.version
+
+    def clean_end_date(self) -> datetime.date:
+        end = self.cleaned_data["end_date"]
+        if end < self.tracker.start_date:
+            raise forms.ValidationError(
+                f"The end date cannot be before the start date, "
+                f"{self.tracker.start_date:%-d %B %Y}."
+            )
+        if end > timezone.localdate():
+            raise forms.ValidationError("Enter an end date of today or earlier.")
+        return end

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from trackers.views import documents, trackers
+
+app_name = "trackers"
+urlpatterns = [
+    path("", trackers.tracker_list, name="list"),
+    path("new/", trackers.tracker_create, name="create"),
+    path("<int:pk>/", trackers.tracker_detail, name="detail"),
+    path("<int:pk>/edit/", trackers.tracker_edit, name="edit"),
+    path("<int:pk>/end/", trackers.tracker_end, name="end"),
+    path("<int:pk>/documents/new/", documents.document_upload, name="document_upload"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/",
+        documents.document_download,
+        name="document_download",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/delete/",
+        documents.document_delete,
+        name="document_delete",
+    ),
+]

@@ -1,0 +1,117 @@
+"""A tracker's evidence documents: upload, download and delete.
+
+Files are only ever served from here, after the same team check as every other page:
+there is no URL for the media folder.
+"""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from organisations.views.dialogs import in_dialog, saved
+from trackers.access import get_document_for, get_tracker_for
+from trackers.document_forms import DocumentUploadForm
+from trackers.evidence import delete_document, files_removed_on_failure, store_documents
+from trackers.models import Tracker
+
+logger = logging.getLogger(__name__)
+
+# The event a tracker page listens for to refresh its list of documents.
+DOCUMENTS_CHANGED = "trackerDocumentsChanged"
+
+
+def _tracker_url(tracker: Tracker) -> str:
+    return reverse(
+        "trackers:detail", kwargs={"participant_pk": tracker.participant_id, "pk": tracker.pk}
+    )
+
+
+@permission_required("trackers.add_evidencedocument", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
+    tracker = get_tracker_for(request.user, participant_pk, pk)
+    if request.method == "POST":
+        form = DocumentUploadForm(request.POST, request.FILES)
+    else:
+        form = DocumentUploadForm()
+    if form.is_valid():
+        try:
+            with files_removed_on_failure() as stored:
+                documents = store_documents(
+                    tracker=tracker,
+                    uploads=form.cleaned_data["files"],
+                    kind=form.cleaned_data["kind"],
+                    uploaded_by=request.user,
+                    stored=stored,
+                )
+        except OSError:
+            logger.exception("Could not store evidence files for tracker %s", tracker.pk)
+            form.add_error(
+                None,
+                "The files could not be saved, so nothing was uploaded. Try again in a few "
+                "minutes, and tell your administrator if it keeps happening.",
+            )
+        else:
+            names = ", ".join(document.original_name for document in documents)
+            messages.success(request, f"Uploaded {names}.")
+            return saved(request, events={DOCUMENTS_CHANGED: {}}, redirect_to=_tracker_url(tracker))
+    template = "trackers/document_upload.html"
+    if in_dialog(request):
+        template += "#dialog"
+    return render(
+        request,
+        template,
+        {"participant": tracker.participant, "tracker": tracker, "form": form},
+    )
+
+
+@permission_required("trackers.view_evidencedocument", raise_exception=True)
+@require_GET
+def document_download(
+    request: HttpRequest, participant_pk: int, pk: int, document_pk: int
+) -> FileResponse:
+    document = get_document_for(request.user, participant_pk, pk, document_pk)
+    try:
+        file = document.file.open("rb")
+    except FileNotFoundError:
+        logger.error(
+            "Evidence document %s is missing its stored file %s", document.pk, document.file.name
+        )
+        raise Http404("The file of this document is missing.") from None
+    response = FileResponse(
+        file,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    # Whatever the file holds, the browser saves it and never runs it as a page.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@permission_required("trackers.delete_evidence", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def document_delete(
+    request: HttpRequest, participant_pk: int, pk: int, document_pk: int
+) -> HttpResponse:
+    document = get_document_for(request.user, participant_pk, pk, document_pk)
+    tracker = document.tracker
+    if request.method == "POST":
+        delete_document(document=document, deleted_by=request.user)
+        messages.success(request, f"Deleted {document.original_name}.")
+        return saved(request, events={DOCUMENTS_CHANGED: {}}, redirect_to=_tracker_url(tracker))
+    template = "trackers/document_delete.html"
+    if in_dialog(request):
+        template += "#dialog"
+    return render(
+        request,
+        template,
+        {"participant": tracker.participant, "tracker": tracker, "document": document},
+    )
