@@ -1,5 +1,8 @@
 # Two commands from a fresh clone: `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+# The first Python 3.12+ that runs (pyenv shims exist for versions not selected here).
+PYTHON ?= $(shell for py in python3 python3.12 python3.13; do \
+	$$py -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && echo $$py && break; \
+	done)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
@@ -7,8 +10,7 @@ MANAGE := $(BIN)/python manage.py
 .PHONY: run test lint bench lock clean
 
 $(BIN)/python:
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
-		{ echo "Python 3.12 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed: install it, then retry."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
