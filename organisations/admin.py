@@ -1,7 +1,28 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from organisations.models import Organisation
+from organisations.models import Address, Contact, Organisation, PostcodeAddress
+
+
+class AddressInline(admin.StackedInline):
+    model = Address
+    extra = 0
+    fields = [("line_1", "line_2", "line_3"), ("town", "county", "postcode"), "is_primary"]
+
+
+class ContactInline(admin.StackedInline):
+    model = Contact
+    extra = 0
+    fields = [("name", "role", "owner"), ("email", "phone", "additional_phone"), "address", "url"]
+    autocomplete_fields = ["owner"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A contact's address is one of its own organisation's addresses.
+        if db_field.name == "address" and request.resolver_match.kwargs.get("object_id"):
+            kwargs["queryset"] = Address.objects.filter(
+                organisation_id=request.resolver_match.kwargs["object_id"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Organisation)
@@ -9,5 +30,35 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "type", "status", "category", "owner"]
     list_filter = ["status", "type", "category"]
     list_select_related = ["owner"]
-    search_fields = ["name"]
+    search_fields = ["name", "=addresses__postcode"]
+    show_full_result_count = False
     autocomplete_fields = ["owner", "confirmed_by"]
+    readonly_fields = ["created_at"]
+    inlines = [AddressInline, ContactInline]
+
+
+@admin.register(Address)
+class AddressAdmin(SimpleHistoryAdmin):
+    list_display = ["line_1", "town", "postcode", "organisation", "is_primary"]
+    list_select_related = ["organisation"]
+    search_fields = ["=postcode", "organisation__name"]
+    raw_id_fields = ["organisation"]
+    show_full_result_count = False
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "role", "email", "phone", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "=email", "organisation__name"]
+    raw_id_fields = ["organisation", "address"]
+    autocomplete_fields = ["owner"]
+    show_full_result_count = False
+
+
+@admin.register(PostcodeAddress)
+class PostcodeAddressAdmin(admin.ModelAdmin):
+    list_display = ["line_1", "line_2", "town", "postcode"]
+    search_fields = ["=postcode"]
+    search_help_text = "The full postcode, for example LS1 4AP."
+    show_full_result_count = False

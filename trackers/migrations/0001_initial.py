@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_addresses_contacts_address_file'),
-        ('participants', '0004_data_fix_organisation_models'),
+        ('participants', '0002_search_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -74,7 +74,16 @@ def tracker_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
 def tracker_detail(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
     tracker = get_tracker_for(request.user, participant_pk, pk)
     documents = tracker.documents.current().select_related("uploaded_by")
-    history = tracker.history.select_related("history_user")[:HISTORY_SHOWN]
+    history = sorted(
+        [
+            *tracker.history.select_related("history_user")[:HISTORY_SHOWN],
+            *EvidenceDocument.history.filter(tracker_id=tracker.pk).select_related("history_user")[
+                :HISTORY_SHOWN
+            ],
+        ],
+        key=lambda record: record.history_date,
+        reverse=True,
+    )
     template = "trackers/tracker_detail.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#tracker-documents"
@@ -85,7 +94,7 @@ def tracker_detail(request: HttpRequest, participant_pk: int, pk: int) -> HttpRe
             "participant": tracker.participant,
             "tracker": tracker,
             "documents": documents,
-            "history": history_changes(list(history)),
+            "history": history_changes(history, describe=_subject),
         },
     )
 
@@ -141,6 +150,12 @@ def tracker_end(request: HttpRequest, participant_pk: int, pk: int) -> HttpRespo
         "trackers/tracker_end.html",
         {"participant": tracker.participant, "tracker": tracker, "form": form},
     )
+
+
+def _subject(record) -> str:
+    if record.instance_type is EvidenceDocument:
+        return f"the document {record.original_name}"
+    return "the tracker"
 
 
 def _conflict_message(current: Tracker) -> str:

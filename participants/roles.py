@@ -1,0 +1,74 @@
+"""The staff roles: groups and what each may do.
+
+Kept in code and brought up to date after every ``migrate`` (and after a test flush), so
+a new permission is granted by editing ROLES. Roles are only ever given permissions
+here, never stripped of them, so grants made in admin survive.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS
+
+VIEW, ADD, CHANGE = "view", "add", "change"
+
+
+def _crud(app: str, model: str, *actions: str) -> list[str]:
+    return [f"{app}.{action}_{model}" for action in actions]
+
+
+ROLES: dict[str, list[str]] = {
+    "Administrator": [
+        *_crud("participants", "participant", VIEW, ADD, CHANGE),
+        *_crud("organisations", "organisation", VIEW, ADD, CHANGE),
+        *_crud("trackers", "tracker", VIEW, ADD, CHANGE),
+        *_crud("trackers", "evidencedocument", VIEW, ADD),
+    ],
+    "Compliance officer": [
+        *_crud("participants", "participant", VIEW),
+        *_crud("organisations", "organisation", VIEW),
+        *_crud("trackers", "tracker", VIEW, CHANGE),
+        *_crud("trackers", "evidencedocument", VIEW),
+    ],
+    "Supervisor": [
+        *_crud("participants", "participant", VIEW, ADD, CHANGE),
+        "participants.view_all_teams",
+        "participants.import_participants",
+        *_crud("organisations", "organisation", VIEW, ADD, CHANGE),
+        *_crud("milestones", "programme", VIEW, ADD, CHANGE),
+        *_crud("trackers", "tracker", VIEW, ADD, CHANGE),
+        *_crud("trackers", "evidencedocument", VIEW, ADD),
+        "trackers.delete_evidence",
+    ],
+    # Django admin, for corrections (the users also need "staff status").
+    "Data fix": [
+        "participants.view_all_teams",
+        *_crud("participants", "participant", VIEW, ADD, CHANGE),
+        *_crud("participants", "team", VIEW, ADD, CHANGE),
+        *_crud("organisations", "organisation", VIEW, ADD, CHANGE),
+        *_crud("organisations", "address", VIEW, ADD, CHANGE),
+        *_crud("organisations", "contact", VIEW, ADD, CHANGE),
+        *_crud("organisations", "postcodeaddress", VIEW, ADD, CHANGE),
+        *_crud("milestones", "programme", VIEW, ADD, CHANGE),
+        *_crud("milestones", "minimumwagerate", VIEW, ADD, CHANGE),
+        *_crud("trackers", "tracker", VIEW, ADD, CHANGE),
+        *_crud("trackers", "evidencedocument", VIEW, CHANGE),
+    ],
+}
+
+
+def sync_roles(*, apps=global_apps, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Create the role groups and give each its permissions (post_migrate receiver)."""
+    # Permissions are created per app after migrate; make sure every app's exist first.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, apps=apps, using=using)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, codes in ROLES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        wanted = {tuple(code.split(".")) for code in codes}
+        permissions = [
+            permission
+            for permission in Permission.objects.using(using).select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
+        group.permissions.add(*permissions)
