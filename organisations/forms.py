@@ -36,7 +36,9 @@ class OrganisationSearchForm(forms.Form):
     category = forms.ChoiceField(choices=[("", "Any"), *SIC_2007_SECTIONS], required=False)
 
     def filter(self, queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
-        data = self.cleaned_data if self.is_valid() else {}
+        # What is valid is used; what is not is ignored (and its error shown).
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         if data.get("q"):
             queryset = queryset.search(data["q"])
         for name in ("status", "type", "category"):

@@ -52,7 +52,9 @@ class ParticipantSearchForm(forms.Form):
 
     def filter(self, queryset: QuerySet[Participant]) -> QuerySet[Participant]:
         """Narrow the queryset by whatever valid criteria were given; ignore the rest."""
-        data = self.cleaned_data if self.is_valid() else {}
+        # What is valid is used; what is not is ignored (and its error shown).
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         if data.get("q"):
             queryset = queryset.search(data["q"])
         for name in ("team", "programme", "adviser"):

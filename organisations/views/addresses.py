@@ -18,14 +18,14 @@ CHANGED = {"organisationChanged": {}}
 @permission_required("organisations.view_organisation", raise_exception=True)
 @require_GET
 def find_address(request: HttpRequest) -> HttpResponse:
-    """The address fieldset again, with the addresses found for its postcode, or filled
-    with the one chosen. htmx swaps only the fieldset."""
+    """An address fieldset's fields again, with the addresses found for its postcode, or
+    filled with the one chosen. htmx swaps only these fields."""
     prefix = request.GET.get("prefix", "address")
     if prefix not in {"address", "contact-address"}:
         prefix = "address"
     choice = request.GET.get(f"{prefix}-choice") if "use_address" in request.GET else None
     lookup = look_up(request.GET, prefix, choice=choice)
-    return render(request, "organisations/includes/address_fieldset.html", {"lookup": lookup})
+    return render(request, "organisations/includes/address_fields.html", {"lookup": lookup})
 
 
 @permission_required("organisations.change_organisation", raise_exception=True)

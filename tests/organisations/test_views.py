@@ -225,6 +225,16 @@ def test_organisation_list_filters_by_status_type_and_category(administrator_cli
     assert names(combined) == ["C"]
 
 
+def test_organisation_list_keeps_the_search_when_a_filter_is_invalid(administrator_client):
+    OrganisationFactory(name="The Harbour Street Bakery")
+    OrganisationFactory(name="Leeds Motors")
+
+    response = administrator_client.get(LIST_URL, {"q": "bakery", "status": "bogus"})
+
+    assert names(response) == ["The Harbour Street Bakery"]
+    assert list(response.context["form"].errors) == ["status"]
+
+
 def test_organisation_list_with_nothing_found_says_so(administrator_client):
     OrganisationFactory(name="Leeds Motors")
 
@@ -839,7 +849,7 @@ def test_organisation_create_use_address_without_javascript_fills_the_address(
 # find_address
 
 
-def test_find_address_htmx_returns_only_the_fieldset_with_candidates(administrator_client):
+def test_find_address_htmx_returns_only_the_address_fields_with_candidates(administrator_client):
     PostcodeAddressFactory(line_1="1 Park Row")
 
     response = administrator_client.get(
@@ -847,7 +857,7 @@ def test_find_address_htmx_returns_only_the_fieldset_with_candidates(administrat
     )
 
     body = response.content.decode()
-    assert body.lstrip().startswith('<fieldset class="fieldset" id="address-fieldset-address">')
+    assert body.lstrip().startswith('<div id="address-fields-address">')
     assert "<html" not in body
     assert '<label for="address-choice-0">1 Park Row, Leeds, LS1 4AP</label>' in body
     assert 'name="address-postcode" value="LS1 4AP"' in body
@@ -888,7 +898,7 @@ def test_find_address_ignores_an_unknown_prefix(administrator_client):
     )
 
     body = response.content.decode()
-    assert 'id="address-fieldset-address"' in body
+    assert 'id="address-fields-address"' in body
     assert '"><script>' not in body
 
 
