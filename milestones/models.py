@@ -52,7 +52,7 @@ class MinimumWageRateQuerySet(models.QuerySet):
             return None
         bands = in_force.filter(
             effective_from=latest, min_age__lte=age, apprentice=apprentice
-        ).filter(models.Q(max_age__isnull=True) | models.Q(max_age__gte=age))
+        ).filter(Q(max_age__isnull=True) | Q(max_age__gte=age))
         return bands.order_by("-min_age").first()
 
 
@@ -84,3 +84,116 @@ class MinimumWageRate(models.Model):
 
     def __str__(self) -> str:
         return f"£{self.hourly_rate} {self.band} from {self.effective_from:%-d %b %Y}"
+
+
+class FinancialMilestone(models.Model):
+    """A payment point of a programme: cumulative earnings since the participant started."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="financial_milestones"
+    )
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=100)
+    amount = models.DecimalField("cumulative amount (£)", max_digits=10, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "position"], name="one_milestone_per_position"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="milestone_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (£{self.amount:,})"
+
+
+class ParticipantMilestoneQuerySet(models.QuerySet):
+    def due_within(self, days: int, *, today: datetime.date) -> "ParticipantMilestoneQuerySet":
+        return self.filter(
+            projected_date__gte=today, projected_date__lte=today + datetime.timedelta(days=days)
+        )
+
+    def ready_to_claim(self) -> "ParticipantMilestoneQuerySet":
+        return self.filter(
+            status__in=[ParticipantMilestone.Status.ACHIEVED, ParticipantMilestone.Status.VERIFIED],
+            claim_status=ParticipantMilestone.ClaimStatus.NOT_CLAIMED,
+        )
+
+
+class ParticipantMilestone(models.Model):
+    """The projection for one participant and one milestone, stored so that lists ("due in
+    the next 30 days", "ready to claim") are one indexed query. Written only by the
+    recalculation service (trackers.projections)."""
+
+    class Kind(models.TextChoices):
+        EARNINGS = "earnings", "Earnings"
+        SELF_EMPLOYMENT = "self_employment", "Self-employment (26 weeks)"
+
+    class Status(models.TextChoices):
+        PROJECTED = "projected", "Projected"
+        ACHIEVED = "achieved", "Achieved"
+        VERIFIED = "verified", "Verified"
+        AT_RISK = "at_risk", "At risk"
+        NOT_REACHABLE = "not_reachable", "Not reachable"
+
+    class ClaimStatus(models.TextChoices):
+        NOT_CLAIMED = "not_claimed", "Not claimed"
+        CLAIMED = "claimed", "Claimed"
+        PAID = "paid", "Paid"
+        REJECTED = "rejected", "Rejected"
+        ON_HOLD = "on_hold", "On hold"
+        REFUNDED = "refunded", "Refunded"
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="milestones"
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.EARNINGS)
+    financial_milestone = models.ForeignKey(
+        FinancialMilestone, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    earned_to_date = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    projected_date = models.DateField(null=True, blank=True)
+    weeks_left = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PROJECTED)
+    claim_status = models.CharField(
+        max_length=20, choices=ClaimStatus, default=ClaimStatus.NOT_CLAIMED
+    )
+    paid_date = models.DateField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=100, blank=True)
+    calculated_on = models.DateField()
+
+    history = HistoricalRecords()
+    objects = ParticipantMilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["projected_date", "participant", "id"]
+        permissions = [
+            ("change_claim", "Can record claims and payments of milestones"),
+            ("export_milestones", "Can export milestones to CSV"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "financial_milestone"],
+                condition=Q(financial_milestone__isnull=False),
+                name="one_row_per_participant_milestone",
+            ),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(kind="self_employment"),
+                name="one_self_employment_milestone",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["projected_date", "id"], name="milestone_due"),
+            models.Index(fields=["status", "projected_date"], name="milestone_status_due"),
+            models.Index(fields=["claim_status", "projected_date"], name="milestone_claim_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.get_status_display()}"

@@ -38,6 +38,8 @@ ROLES: dict[str, list[str]] = {
         *_crud("trackers", "tracker", VIEW, ADD, CHANGE),
         *_crud("trackers", "evidencedocument", VIEW, ADD),
         "trackers.delete_evidence",
+        "milestones.change_claim",
+        "milestones.export_milestones",
     ],
     # Django admin, for corrections (the users also need "staff status").
     "Data fix": [
@@ -50,6 +52,8 @@ ROLES: dict[str, list[str]] = {
         *_crud("organisations", "postcodeaddress", VIEW, ADD, CHANGE),
         *_crud("milestones", "programme", VIEW, ADD, CHANGE),
         *_crud("milestones", "minimumwagerate", VIEW, ADD, CHANGE),
+        *_crud("milestones", "financialmilestone", VIEW, ADD, CHANGE),
+        *_crud("milestones", "participantmilestone", VIEW, CHANGE),
         *_crud("trackers", "tracker", VIEW, ADD, CHANGE),
         *_crud("trackers", "evidencedocument", VIEW, CHANGE),
     ],

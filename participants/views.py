@@ -29,7 +29,11 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant_for(request.user, pk)
-    return render(request, "participants/participant_detail.html", {"participant": participant})
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {"participant": participant, "milestones": participant.milestones.all()},
+    )
 
 
 @permission_required("participants.add_participant", raise_exception=True)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("participants/<int:participant_pk>/trackers/", include("trackers.urls")),
     path("organisations/", include("organisations.urls")),
+    path("milestones/", include("milestones.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from trackers.evidence import files_removed_on_failure, store_documents
 from trackers.models import EvidenceDocument, Tracker
+from trackers.projections import recalculate_participant
 
 
 class TrackerChanged(Exception):
@@ -30,8 +31,8 @@ def create_tracker(
 
     Returns ``(tracker, created)``. A second submission of the same form (same token)
     returns the first tracker and stores nothing. With ``confirm_organisation`` the
-    employer is confirmed by ``created_by`` first. Stored files are removed again if
-    anything fails.
+    employer is confirmed by ``created_by`` first. The participant's milestones are
+    recalculated. Stored files are removed again if anything fails.
     """
     existing = Tracker.objects.filter(submission_token=submission_token).first()
     if existing:
@@ -51,6 +52,7 @@ def create_tracker(
                 uploaded_by=created_by,
                 stored=stored,
             )
+            recalculate_participant(tracker.participant)
     except IntegrityError:
         # Two submissions raced past the check above: the other one won.
         existing = Tracker.objects.filter(submission_token=submission_token).first()
@@ -62,8 +64,8 @@ def create_tracker(
 
 @transaction.atomic
 def update_tracker(*, tracker: Tracker, loaded_version: int, changed_by) -> Tracker:
-    """Save edits made to the version the user loaded; raise TrackerChanged if someone
-    else saved since (their data is kept)."""
+    """Save edits made to the version the user loaded and recalculate the participant's
+    milestones; raise TrackerChanged if someone else saved since (their data is kept)."""
     current = Tracker.objects.select_for_update().get(pk=tracker.pk)
     if current.version != loaded_version:
         raise TrackerChanged(current)
@@ -71,6 +73,7 @@ def update_tracker(*, tracker: Tracker, loaded_version: int, changed_by) -> Trac
     tracker._history_user = changed_by
     tracker.full_clean()
     tracker.save()
+    recalculate_participant(tracker.participant)
     return tracker
 
 

@@ -85,11 +85,11 @@ def test_admin_creates_a_tracker_with_a_new_employer_and_evidence(page: Page, de
     page.get_by_role("button", name="Create", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Trackers")
-    row = page.locator("tbody tr", has_text="Kitchen porter")
+    row = page.locator("tbody tr", has_text="Park Row Kitchen Ltd")
     expect(row).to_contain_text("Park Row Kitchen Ltd")
     expect(row).to_contain_text("£244.20")
     expect(row.get_by_role("link", name="offer-letter.pdf")).to_be_visible()
-    tracker = Tracker.objects.get()
+    tracker = Tracker.objects.get(organisation__name="Park Row Kitchen Ltd")
     assert (tracker.assignee.username, tracker.organisation.addresses.get().line_1) == (
         "compliance",
         "10 Park Row",

@@ -33,7 +33,11 @@ def tracker_list(request: HttpRequest, participant_pk: int) -> HttpResponse:
     return render(
         request,
         "trackers/tracker_list.html",
-        {"participant": participant, "trackers": trackers},
+        {
+            "participant": participant,
+            "trackers": trackers,
+            "milestones": participant.milestones.all(),
+        },
     )
 
 

@@ -1,10 +1,12 @@
-"""Load demonstration data: two teams, a Restart programme, ~200 participants, a few
-employers and one user per role. Safe to run again: it changes nothing it made before,
-except that it resets the demo users' passwords."""
+"""Load demonstration data: two teams, a Restart programme with two milestones, ~200
+participants, a few employers, some jobs, and one user per role. Safe to run again: it
+changes nothing it made before, except that it resets the demo users' passwords."""
 
 import datetime
 import os
 import random
+import uuid
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -12,10 +14,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from faker import Faker
 
-from milestones.models import Programme
+from milestones.models import FinancialMilestone, Programme
 from organisations.models import Organisation
 from participants.models import Participant, Team
 from tracker_site.uk import NINO_RE, POSTCODE_RE, normalise_postcode
+from trackers.models import Tracker
+from trackers.services import create_tracker
 
 DEFAULT_PASSWORD = "tracker-demo"  # noqa: S105 - documented demo sign-in
 PARTICIPANTS = 200
@@ -29,6 +33,13 @@ USERS = {
     "supervisor": ("Fiona", "MacLeod", "Supervisor", [], False, "all teams"),
     "datafix": ("Tom", "Barker", "Data fix", [], True, "Django admin"),
 }
+# 8 and 16 hours a week for 26 weeks at the April 2025 National Living Wage (£12.21).
+MILESTONES = [
+    ("Lower earnings milestone", Decimal("2539.68")),
+    ("Job outcome", Decimal("5079.36")),
+]
+JOB_TITLES = ["Warehouse operative", "Care assistant", "Kitchen porter", "Retail assistant",
+              "Delivery driver", "Cleaner", "Customer service adviser", "Labourer"]  # fmt: skip
 EMPLOYERS = [
     ("Aire Valley Logistics Ltd", "H"),
     ("Pennine Care Homes", "Q"),
@@ -50,12 +61,16 @@ class Command(BaseCommand):
             name="DWP Restart – CPA 4",
             defaults={
                 "start_date": datetime.date(2021, 7, 1),
-                "end_date": datetime.date(2026, 6, 30),
+                "end_date": datetime.date(2027, 6, 30),
                 "outcome_window_days": 638,
                 "milestones_enabled": True,
                 "scheme": Programme.Scheme.DWP_RESTART,
             },
         )
+        for position, (name, amount) in enumerate(MILESTONES, start=1):
+            FinancialMilestone.objects.get_or_create(
+                programme=programme, position=position, defaults={"name": name, "amount": amount}
+            )
         for name, category in EMPLOYERS:
             Organisation.objects.get_or_create(
                 name=name,
@@ -67,7 +82,8 @@ class Command(BaseCommand):
                 },
             )
         created = self._participants(teams, programme, users)
-        self.stdout.write(f"Demo data ready: {created} participants added.")
+        jobs = self._jobs(users)
+        self.stdout.write(f"Demo data ready: {created} participants and {jobs} jobs added.")
         self.stdout.write(f"Demo sign-ins (password: {password}):")
         for username, (*_, role, _, _, sees) in USERS.items():
             self.stdout.write(f"  {username:<12} {role} ({sees})")
@@ -105,13 +121,48 @@ class Command(BaseCommand):
                     "postcode": _postcode(fake),
                     "email": fake.free_email(),
                     "programme": programme,
-                    "programme_start_date": datetime.date(2025, 1, 6)
-                    + datetime.timedelta(days=rng.randrange(0, 420)),
+                    # Relative to today, so that some milestones are still ahead.
+                    "programme_start_date": datetime.date.today()
+                    - datetime.timedelta(days=rng.randrange(30, 420)),
                     "team": team,
                     "adviser": advisers[team.name],
                 },
             )
             created += was_created
+        return created
+
+    def _jobs(self, users) -> int:
+        """A job for every fourth participant, some ended, some part-time."""
+        employers = list(Organisation.objects.confirmed().order_by("name"))
+        created = 0
+        for participant in Participant.objects.order_by("reference")[::4]:
+            if participant.trackers.exists():
+                continue
+            rng = random.Random(f"{SEED}-{participant.reference}")
+            # Every participant started at least 30 days ago (see _participants).
+            start = participant.programme_start_date + datetime.timedelta(days=rng.randrange(5, 30))
+            ended = rng.random() < 0.25
+            tracker = Tracker(
+                participant=participant,
+                description=rng.choice(JOB_TITLES),
+                organisation=rng.choice(employers),
+                assignee=users["compliance"] if participant.team.name == "North" else None,
+                start_date=start,
+                end_date=min(
+                    start + datetime.timedelta(days=rng.randrange(30, 120)), datetime.date.today()
+                )
+                if ended
+                else None,
+                status=Tracker.Status.CLOSED if ended else Tracker.Status.NEW,
+                weekly_hours=Decimal(rng.choice(["16", "20", "24", "30", "37.5"])),
+                hourly_rate=Decimal(rng.choice(["12.21", "12.50", "12.75", "13.10"])),
+            )
+            create_tracker(
+                tracker=tracker,
+                submission_token=uuid.UUID(int=participant.pk),
+                created_by=users[participant.adviser.username],
+            )
+            created += 1
         return created
 
 

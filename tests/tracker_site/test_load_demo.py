@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
+from milestones.models import ParticipantMilestone
 from organisations.models import Organisation
 from participants.models import Participant, Team
+from trackers.models import Tracker
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,8 @@ def test_load_demo_creates_teams_participants_employers_and_one_user_per_role():
     assert Participant.objects.count() == 200
     assert set(Participant.objects.values_list("team__name", flat=True)) == {"North", "South"}
     assert Organisation.objects.confirmed().count() == 5
+    assert Tracker.objects.count() == 50
+    assert ParticipantMilestone.objects.filter(kind="earnings").count() == 100
     users = {u.username: u for u in get_user_model().objects.all()}
     assert set(users) == {"admin", "admin.south", "compliance", "supervisor", "datafix"}
     assert [g.name for g in users["compliance"].groups.all()] == ["Compliance officer"]
@@ -39,7 +43,7 @@ def test_load_demo_twice_changes_nothing():
     output = load_demo()
 
     assert list(Participant.objects.order_by("pk").values()) == before
-    assert "0 participants added" in output
+    assert "0 participants and 0 jobs added" in output
 
 
 def test_load_demo_uses_demo_password_from_environment(monkeypatch):

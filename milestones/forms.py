@@ -1,0 +1,158 @@
+"""The programme builder's forms and the Milestones page filters."""
+
+import datetime
+from decimal import Decimal
+from itertools import pairwise
+
+from django import forms
+
+from milestones.models import FinancialMilestone, MinimumWageRate, ParticipantMilestone, Programme
+
+# DWP Restart: 16 hours a week for 26 weeks at the National Living Wage.
+RESTART_HOURS = Decimal(16 * 26)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "start_date",
+            "end_date",
+            "outcome_window_days",
+            "milestones_enabled",
+            "scheme",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {"milestones_enabled": "Use milestones", "scheme": "Milestone scheme"}
+        help_texts = {"scheme": "DWP Restart projects each financial milestone from every job."}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("milestones_enabled") and not cleaned.get("scheme"):
+            self.add_error("scheme", "Choose the milestone scheme, or turn milestones off.")
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date cannot be before the start date.")
+        return cleaned
+
+
+class FinancialMilestoneForm(forms.ModelForm):
+    class Meta:
+        model = FinancialMilestone
+        fields = ["name", "amount"]
+        widgets = {"amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"})}
+
+    def clean_amount(self) -> Decimal:
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError("Enter an amount greater than £0.")
+        return amount
+
+
+class BaseMilestoneFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        amounts = [
+            form.cleaned_data["amount"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("amount")
+        ]
+        if any(later <= earlier for earlier, later in pairwise(amounts)):
+            raise forms.ValidationError(
+                "Each milestone's amount must be larger than the one before it: they are "
+                "cumulative earnings since the participant started."
+            )
+
+
+MilestoneFormSet = forms.inlineformset_factory(
+    Programme,
+    FinancialMilestone,
+    form=FinancialMilestoneForm,
+    formset=BaseMilestoneFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=10,
+    validate_max=True,
+)
+
+
+class AmountHelperForm(forms.Form):
+    on = forms.DateField(label="National Living Wage in force on", widget=DateInput())
+
+    def suggestion(self) -> str | None:
+        if not self.is_valid():
+            return None
+        on = self.cleaned_data["on"]
+        rate = (
+            MinimumWageRate.objects.filter(effective_from__lte=on, apprentice=False)
+            .order_by("-effective_from", "-min_age")
+            .first()
+        )
+        if rate is None:
+            return "No National Living Wage on record for that date."
+        amount = RESTART_HOURS * rate.hourly_rate
+        return (
+            f"£{amount:,.2f}: 16 hours × 26 weeks at £{rate.hourly_rate} an hour "
+            f"({rate.band}, from {rate.effective_from:%-d %B %Y})."
+        )
+
+
+class MilestoneFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any"), *ParticipantMilestone.Status.choices], required=False
+    )
+    claim_status = forms.ChoiceField(
+        label="Claim",
+        choices=[("", "Any"), *ParticipantMilestone.ClaimStatus.choices],
+        required=False,
+    )
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.all(), required=False, empty_label="All"
+    )
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
+    due_within = forms.IntegerField(
+        label="Due within (days)", required=False, min_value=0, max_value=3650
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def filter(self, queryset, *, today: datetime.date):
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        for name in ("status", "claim_status"):
+            if data.get(name):
+                queryset = queryset.filter(**{name: data[name]})
+        if data.get("programme"):
+            queryset = queryset.filter(participant__programme=data["programme"])
+        if data.get("team"):
+            queryset = queryset.filter(participant__team=data["team"])
+        if data.get("due_within") is not None:
+            queryset = queryset.due_within(data["due_within"], today=today)
+        return queryset
+
+
+class ClaimForm(forms.ModelForm):
+    class Meta:
+        model = ParticipantMilestone
+        fields = ["claim_status", "paid_date", "payment_reference"]
+        widgets = {"paid_date": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("claim_status") == ParticipantMilestone.ClaimStatus.PAID and not cleaned.get(
+            "paid_date"
+        ):
+            self.add_error("paid_date", "Enter the date it was paid.")
+        return cleaned
