@@ -41,6 +41,7 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python -m benchmarks.grid $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.recalculate
 
 # Regenerate the lock files after changing pyproject.toml.
 lock: $(VENV)/.test

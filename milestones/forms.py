@@ -7,16 +7,10 @@ from itertools import pairwise
 from django import forms
 
 from milestones.models import FinancialMilestone, MinimumWageRate, ParticipantMilestone, Programme
+from tracker_site.forms import DateInput
 
 # DWP Restart: 16 hours a week for 26 weeks at the National Living Wage.
 RESTART_HOURS = Decimal(16 * 26)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from organisations.models import Address, Contact, Organisation
 from organisations.sic import SIC_2007_SECTIONS
+from tracker_site.forms import StaffChoiceField
 
 
 def staff_choices() -> QuerySet:
@@ -16,11 +17,6 @@ def staff_choices() -> QuerySet:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
 
 
 class OrganisationSearchForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from milestones.models import Programme
 from participants.access import teams_for
 from participants.models import Participant, Team
+from tracker_site.forms import DateInput, StaffChoiceField
 
 MINIMUM_AGE = 16
 
@@ -23,11 +24,6 @@ def advisers_for(teams: QuerySet[Team]) -> QuerySet:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
 
 
 class ParticipantSearchForm(forms.Form):
@@ -61,13 +57,6 @@ class ParticipantSearchForm(forms.Form):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name]})
         return queryset
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ParticipantForm(forms.ModelForm):

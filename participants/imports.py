@@ -27,20 +27,9 @@ from participants.forms import ParticipantForm
 from participants.models import Participant, ParticipantImport, Team
 from tracker_site.uk import format_nino, normalise_nino
 
-REQUIRED_COLUMNS = (
-    "reference",
-    "first_name",
-    "last_name",
-    "date_of_birth",
-    "nino",
-    "postcode",
-    "email",
-    "phone",
-    "programme",
-    "programme_start_date",
-    "team",
-)
-COLUMNS = (*REQUIRED_COLUMNS, "adviser")
+# The add form's fields, in its order; every column but the adviser must be present.
+COLUMNS = tuple(ParticipantForm.Meta.fields)
+REQUIRED_COLUMNS = tuple(column for column in COLUMNS if column != "adviser")
 BATCH_SIZE = 1000
 
 _DMY_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

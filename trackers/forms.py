@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from milestones.models import MinimumWageRate
 from organisations.models import Organisation
-from participants.forms import DateInput, StaffChoiceField
 from participants.models import Participant
+from tracker_site.forms import DateInput, StaffChoiceField
 from trackers.evidence import EvidenceFilesField
 from trackers.models import EvidenceDocument, Tracker
 

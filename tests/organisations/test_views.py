@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -1451,3 +1452,46 @@ def test_contact_edit_is_forbidden_to_compliance(compliance_client, compliance, 
     contact.refresh_from_db()
     assert response.status_code == 403
     assert contact.name == "Sam"
+
+
+CHOICES_URL = reverse("organisations:choices")
+
+
+def option_values(response) -> list[tuple[str, str]]:
+    return re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', response.content.decode())
+
+
+def test_organisation_choices_lists_confirmed_matches_for_search_as_you_type(
+    administrator_client,
+):
+    bakery = OrganisationFactory(name="Harbour Bakery", status=Organisation.Status.CONFIRMED)
+    OrganisationFactory(name="Harbour Motors")
+    OrganisationFactory(name="Leeds Bakery", status=Organisation.Status.CONFIRMED)
+
+    response = administrator_client.get(
+        CHOICES_URL, {"organisation_search": "harbour"}, headers=HTMX
+    )
+
+    assert option_values(response) == [("", "Choose…"), (str(bakery.pk), "Harbour Bakery")]
+
+
+def test_organisation_choices_keeps_the_selected_organisation(administrator_client):
+    chosen = OrganisationFactory(name="Aire Valley Care", status=Organisation.Status.CONFIRMED)
+    OrganisationFactory(name="Harbour Bakery", status=Organisation.Status.CONFIRMED)
+
+    response = administrator_client.get(
+        CHOICES_URL, {"organisation_search": "harbour", "organisation": chosen.pk}, headers=HTMX
+    )
+
+    assert [label for _, label in option_values(response)] == [
+        "Choose…",
+        "Aire Valley Care",
+        "Harbour Bakery",
+    ]
+    assert f'<option value="{chosen.pk}" selected>' in response.content.decode()
+
+
+def test_organisation_choices_with_no_match_says_so(administrator_client):
+    response = administrator_client.get(CHOICES_URL, {"organisation_search": "zzz"}, headers=HTMX)
+
+    assert "No Confirmed organisation matches" in response.content.decode()
