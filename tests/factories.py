@@ -7,8 +7,9 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from milestones.models import Programme
+from milestones.models import FinancialMilestone, ParticipantMilestone, Programme
 from organisations.models import Address, Organisation, PostcodeAddress
 from participants.models import Participant, Team
 from trackers.models import EvidenceDocument, Tracker
@@ -138,3 +139,42 @@ class EvidenceDocumentFactory(factory.django.DjangoModelFactory):
     size = len(MINIMAL_PDF)
     sha256 = hashlib.sha256(MINIMAL_PDF).hexdigest()
     uploaded_by = factory.SubFactory(UserFactory)
+
+
+class RestartProgrammeFactory(ProgrammeFactory):
+    """A programme with the milestone feature on and the DWP Restart scheme selected;
+    add its amounts with FinancialMilestoneFactory."""
+
+    name = "DWP Restart – CPA 5"
+    milestones_enabled = True
+    scheme = Programme.Scheme.DWP_RESTART
+
+
+class FinancialMilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FinancialMilestone
+
+    programme = factory.SubFactory(RestartProgrammeFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda m: f"Milestone {m.position}")
+    amount = Decimal("1000.00")
+
+
+class ParticipantMilestoneFactory(factory.django.DjangoModelFactory):
+    """A stored projection as the recalculation would write it (Projected, not claimed)."""
+
+    class Meta:
+        model = ParticipantMilestone
+
+    participant = factory.SubFactory(
+        ParticipantFactory, programme=factory.SubFactory(RestartProgrammeFactory)
+    )
+    name = "Job outcome"
+    amount = Decimal("5079.36")
+    earned_to_date = Decimal("0.00")
+    projected_date = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=70)
+    )
+    weeks_left = 10
+    status = ParticipantMilestone.Status.PROJECTED
+    calculated_on = factory.LazyFunction(timezone.localdate)

@@ -82,5 +82,6 @@ def _address_form_page(request, organisation, *, address) -> HttpResponse:
             "organisation": organisation,
             "address": address,
             "lookup": lookup or AddressLookup(form=form),
+            "title": f"{'Edit an address' if address else 'Add an address'} for {organisation}",
         },
     )

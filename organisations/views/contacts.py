@@ -49,5 +49,10 @@ def _contact_form_page(request, organisation, *, contact) -> HttpResponse:
     return render(
         request,
         template,
-        {"organisation": organisation, "contact": contact, "form": form},
+        {
+            "organisation": organisation,
+            "contact": contact,
+            "form": form,
+            "title": f"Edit {contact}" if contact else f"Add a contact at {organisation}",
+        },
     )

@@ -133,6 +133,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         "contact_form": contact_form,
         "forms": [form, address_form, contact_form],
         "next": safe_next(request),
+        "title": "Add an organisation",
     }
     template = "organisations/organisation_create.html"
     if in_dialog(request):

@@ -66,7 +66,12 @@ def document_upload(request: HttpRequest, participant_pk: int, pk: int) -> HttpR
     return render(
         request,
         template,
-        {"participant": tracker.participant, "tracker": tracker, "form": form},
+        {
+            "participant": tracker.participant,
+            "tracker": tracker,
+            "form": form,
+            "title": f"Upload evidence for {tracker}",
+        },
     )
 
 
@@ -113,5 +118,10 @@ def document_delete(
     return render(
         request,
         template,
-        {"participant": tracker.participant, "tracker": tracker, "document": document},
+        {
+            "participant": tracker.participant,
+            "tracker": tracker,
+            "document": document,
+            "title": f"Delete {document.original_name}?",
+        },
     )
