@@ -7,6 +7,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker_site.settings")
+    os.environ.setdefault("MANAGEMENT_COMMAND", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -29,7 +29,9 @@ DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    # manage.py may run without one (migrations, checks on a developer's machine); the
+    # web server (wsgi/asgi) may not, unless DEBUG is on.
+    if not (DEBUG or env_bool("MANAGEMENT_COMMAND", False)):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 on a developer's machine).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 

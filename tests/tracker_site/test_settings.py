@@ -1,0 +1,44 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+SETUP = "import django; django.setup(); print('started')"
+
+
+def run_python(env_changes: dict[str, str | None]) -> subprocess.CompletedProcess:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "MANAGEMENT_COMMAND")
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": "tracker_site.settings"}
+    env |= {k: v for k, v in env_changes.items() if v is not None}
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", SETUP],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_web_server_without_secret_key_refuses_to_start():
+    result = run_python({})
+
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_management_commands_start_without_secret_key():
+    result = run_python({"MANAGEMENT_COMMAND": "1"})
+
+    assert result.stdout.strip() == "started"
+
+
+def test_web_server_with_secret_key_starts():
+    result = run_python({"SECRET_KEY": "a-real-secret"})
+
+    assert result.stdout.strip() == "started"
