@@ -1,0 +1,50 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import ParticipantFactory, TrackerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REGISTERED = sorted(
+    (model._meta.app_label, model._meta.model_name) for model in admin.site._registry
+)
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize(("app", "model"), REGISTERED)
+def test_admin_changelist_and_search_load_for_every_model(superuser_client, app, model):
+    TrackerFactory()
+    url = reverse(f"admin:{app}_{model}_changelist")
+
+    listing = superuser_client.get(url)
+    searched = superuser_client.get(url, {"q": "smith"})
+
+    assert (listing.status_code, searched.status_code) == (200, 200)
+
+
+def test_admin_participant_history_is_shown(superuser_client):
+    participant = ParticipantFactory(last_name="Historic")
+    participant.last_name = "Changed"
+    participant.save()
+
+    response = superuser_client.get(
+        reverse("admin:participants_participant_history", args=[participant.pk])
+    )
+
+    assert [r.last_name for r in response.context["page_obj"]] == ["Changed", "Historic"]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_admin_participant_changelist_query_count_is_constant(
+    superuser_client, rows, django_assert_num_queries
+):
+    ParticipantFactory.create_batch(rows)
+
+    with django_assert_num_queries(6):
+        superuser_client.get(reverse("admin:participants_participant_changelist"))
