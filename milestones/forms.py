@@ -54,6 +54,15 @@ class FinancialMilestoneForm(forms.ModelForm):
 class BaseMilestoneFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
+        if self.instance.pk:
+            # Every milestone is renumbered on save: one added or removed by someone else
+            # since the page was loaded would collide or be lost.
+            shown = [form.instance.pk for form in self.initial_forms]
+            if None in shown or self.instance.financial_milestones.exclude(pk__in=shown).exists():
+                raise forms.ValidationError(
+                    "Someone else changed these milestones while you were editing them, so "
+                    "nothing was saved. Open the programme again to see the latest milestones."
+                )
         amounts = [
             form.cleaned_data["amount"]
             for form in self.forms

@@ -172,7 +172,8 @@ class ParticipantMilestone(models.Model):
     objects = ParticipantMilestoneQuerySet.as_manager()
 
     class Meta:
-        ordering = ["projected_date", "participant", "id"]
+        # Not reachable (no date) last on every engine: SQLite puts NULL first otherwise.
+        ordering = [F("projected_date").asc(nulls_last=True), "participant", "id"]
         permissions = [
             ("change_claim", "Can record claims and payments of milestones"),
             ("export_milestones", "Can export milestones to CSV"),

@@ -49,9 +49,11 @@ def projects_milestones(programme: Programme) -> bool:
 
 
 def window_end(participant: Participant) -> datetime.date:
-    return participant.programme_start_date + datetime.timedelta(
-        days=participant.programme.outcome_window_days
-    )
+    """The last day of the outcome window (the last date there is, for a window that would
+    run past the calendar: no typed-in window or start date may break a save)."""
+    start = participant.programme_start_date
+    days = min(participant.programme.outcome_window_days, (datetime.date.max - start).days)
+    return start + datetime.timedelta(days=days)
 
 
 def jobs_of(trackers: Iterable[Tracker]) -> list[Job]:

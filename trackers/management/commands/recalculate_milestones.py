@@ -34,7 +34,7 @@ class Command(BaseCommand):
         seconds = max(time.perf_counter() - started, 1e-9)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Recalculated {total:,} participants in {seconds:.1f} s: "
+                f"Recalculated {total:,} participant{'' if total == 1 else 's'} in {seconds:.1f} s: "
                 f"{len(changes.create):,} milestones added, {len(changes.update):,} changed, "
                 f"{len(changes.delete):,} removed ({total / seconds:,.0f} participants/s, "
                 f"{changes.rows / seconds:,.0f} rows/s)."

@@ -1,0 +1,820 @@
+import csv
+import datetime
+import html
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from milestones.models import FinancialMilestone, ParticipantMilestone, Programme
+from tests.factories import (
+    FinancialMilestoneFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    ParticipantMilestoneFactory,
+    RestartProgrammeFactory,
+    TrackerFactory,
+    UserFactory,
+)
+from trackers.projections import recalculate_participant
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("milestones:list")
+EXPORT_URL = reverse("milestones:export")
+FORECAST_URL = reverse("milestones:forecast")
+CREATE_URL = reverse("milestones:programme_create")
+
+Status = ParticipantMilestone.Status
+ClaimStatus = ParticipantMilestone.ClaimStatus
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def restart():
+    """DWP Restart with two financial milestones, £1,000 and £4,759.04."""
+    programme = RestartProgrammeFactory()
+    FinancialMilestoneFactory(programme=programme, position=1, name="First pay", amount=1000)
+    FinancialMilestoneFactory(
+        programme=programme, position=2, name="Job outcome", amount=Decimal("4759.04")
+    )
+    return programme
+
+
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+def user_with(*codenames: str, teams):
+    """A member of staff with exactly these permissions, in these teams only."""
+    user = UserFactory(teams=teams)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+def time_values(page: str, section_id: str) -> list[str]:
+    """The ``<time datetime>`` values inside the element with that id."""
+    section = page.split(f'id="{section_id}"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'<time datetime="([0-9-]+)">', section)
+
+
+def csv_rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def listed(response) -> list[tuple[str, str]]:
+    return [(m.participant.last_name, m.name) for m in response.context["page"].rows]
+
+
+# The same dates on every screen
+
+
+def test_projected_dates_are_the_same_on_every_screen(supervisor_client, restart, north):
+    participant = ParticipantFactory(programme=restart, team=north)
+    employer = OrganisationFactory(status="confirmed")
+    create_url = reverse("trackers:create", args=[participant.pk])
+    for job in [
+        {"start_date": "2025-01-06", "end_date": "2025-02-28", "weekly_hours": "16", "hourly_rate": "11.44"},
+        {"start_date": "2025-03-10", "end_date": "", "weekly_hours": "30", "hourly_rate": "12.21"},
+    ]:  # fmt: skip
+        token = supervisor_client.get(create_url).context["form"]["submission_token"].value()
+        supervisor_client.post(
+            create_url,
+            {"type": "job", "status": "new", "description": "Kitchen porter"}
+            | {"organisation": employer.pk, "submission_token": token}
+            | job,
+        )
+
+    trackers = supervisor_client.get(reverse("trackers:list", args=[participant.pk]))
+    profile = supervisor_client.get(reverse("participants:detail", args=[participant.pk]))
+    milestones = supervisor_client.get(LIST_URL)
+    export = supervisor_client.get(EXPORT_URL)
+
+    expected = ["2025-02-13", "2025-05-12"]
+    assert time_values(trackers.content.decode(), "participant-milestones") == expected
+    assert time_values(profile.content.decode(), "participant-milestones") == expected
+    assert time_values(milestones.content.decode(), "milestone-results") == expected
+    header, *rows = csv_rows(export)
+    assert [row[header.index("Projected date")] for row in rows] == expected
+
+
+def test_participant_milestones_panel_lists_not_reachable_last(supervisor_client, restart, north):
+    participant = ParticipantFactory(programme=restart, team=north)
+    TrackerFactory(
+        participant=participant,
+        start_date=datetime.date(2025, 6, 2),
+        end_date=datetime.date(2025, 6, 30),
+    )
+    recalculate_participant(participant)
+
+    response = supervisor_client.get(reverse("participants:detail", args=[participant.pk]))
+
+    panel = response.content.decode().split('id="participant-milestones"')[1]
+    assert re.findall(r"<tr>\s*<td>([^<]+)</td>", panel) == ["First pay", "Job outcome"]
+
+
+# Programme builder
+
+
+def programme_data(milestones=(), *, milestones_enabled=True, **fields) -> dict:
+    """What the programme builder posts. ``milestones`` are dicts of name, amount and
+    optionally id and DELETE; those with an id must come first (they are the formset's
+    initial forms)."""
+    data = {
+        "name": "DWP Restart – CPA 9",
+        "start_date": "2021-07-01",
+        "end_date": "",
+        "outcome_window_days": "638",
+        "scheme": "dwp_restart",
+        "milestones-TOTAL_FORMS": str(len(milestones)),
+        "milestones-INITIAL_FORMS": str(sum(1 for m in milestones if "id" in m)),
+        "milestones-MIN_NUM_FORMS": "0",
+        "milestones-MAX_NUM_FORMS": "1000",
+    } | fields
+    if milestones_enabled:
+        data["milestones_enabled"] = "on"
+    for index, milestone in enumerate(milestones):
+        data |= {f"milestones-{index}-{key}": value for key, value in milestone.items()}
+    return data
+
+
+def shown(programme) -> list[dict]:
+    """The programme's milestones as the builder shows them."""
+    return [
+        {"id": m.pk, "name": m.name, "amount": m.amount}
+        for m in programme.financial_milestones.all()
+    ]
+
+
+def saved_milestones(programme) -> list[tuple]:
+    return list(programme.financial_milestones.values_list("position", "name", "amount"))
+
+
+def edit_url(programme) -> str:
+    return reverse("milestones:programme_edit", args=[programme.pk])
+
+
+def test_programme_create_saves_the_milestones_in_order(supervisor_client):
+    data = programme_data(
+        [
+            {"name": "First pay", "amount": "1000"},
+            {"name": "Job outcome", "amount": "4759.04"},
+            {"name": "", "amount": ""},
+        ]
+    )
+
+    response = supervisor_client.post(CREATE_URL, data)
+
+    programme = Programme.objects.get()
+    assert response["Location"] == edit_url(programme)
+    assert (programme.name, programme.milestones_enabled, programme.scheme) == (
+        "DWP Restart – CPA 9",
+        True,
+        "dwp_restart",
+    )
+    assert saved_milestones(programme) == [
+        (1, "First pay", Decimal("1000.00")),
+        (2, "Job outcome", Decimal("4759.04")),
+    ]
+
+
+def test_programme_edit_recalculates_the_participants_on_it(supervisor_client, north):
+    programme = RestartProgrammeFactory()
+    participant = ParticipantFactory(programme=programme, team=north)
+    TrackerFactory(
+        participant=participant,
+        start_date=datetime.date(2025, 1, 6),
+        weekly_hours=Decimal("16"),
+        hourly_rate=Decimal("11.44"),
+    )
+    bystander = ParticipantFactory(programme=RestartProgrammeFactory(name="Other"), team=north)
+    TrackerFactory(participant=bystander)
+
+    response = supervisor_client.post(
+        edit_url(programme),
+        programme_data(
+            [{"name": "First pay", "amount": "1000"}, {"name": "Job outcome", "amount": "4759.04"}],
+            name=programme.name,
+        ),
+        follow=True,
+    )
+
+    assert list(participant.milestones.values_list("name", "projected_date")) == [
+        ("First pay", datetime.date(2025, 2, 13)),
+        ("Job outcome", datetime.date(2025, 7, 6)),
+    ]
+    assert bystander.milestones.count() == 0
+    assert [str(m) for m in response.context["messages"]] == [
+        "DWP Restart – CPA 5 saved. Milestones recalculated for 1 participant."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amounts", "error"),
+    [
+        (
+            ["2000", "1000"],
+            "Each milestone's amount must be larger than the one before it: they are "
+            "cumulative earnings since the participant started.",
+        ),
+        (
+            ["1000", "1000"],
+            "Each milestone's amount must be larger than the one before it: they are "
+            "cumulative earnings since the participant started.",
+        ),
+        (["0", "1000"], "Milestone 1, cumulative amount (£): Enter an amount greater than £0."),
+        (["1000", "-5"], "Milestone 2, cumulative amount (£): Enter an amount greater than £0."),
+    ],
+)
+def test_programme_create_refuses_bad_amounts_and_saves_nothing(supervisor_client, amounts, error):
+    data = programme_data([{"name": f"M{n}", "amount": amount} for n, amount in enumerate(amounts)])
+
+    response = supervisor_client.post(CREATE_URL, data)
+
+    assert response.status_code == 200
+    assert (Programme.objects.count(), FinancialMilestone.objects.count()) == (0, 0)
+    summary = response.content.decode().split('class="error-summary"', 1)[1].split("</div>")[0]
+    assert error in html.unescape(re.sub(r"<[^>]+>", "", summary))
+
+
+def test_programme_edit_with_bad_amounts_changes_nothing(supervisor_client, restart):
+    milestones = [
+        {"id": m.pk, "name": m.name, "amount": amount}
+        for m, amount in zip(restart.financial_milestones.all(), ["5000", "4759.04"], strict=True)
+    ]
+
+    response = supervisor_client.post(
+        edit_url(restart), programme_data(milestones, name="Renamed", outcome_window_days="700")
+    )
+
+    restart.refresh_from_db()
+    assert "There is a problem" in response.content.decode()
+    assert (restart.name, restart.outcome_window_days) == ("DWP Restart – CPA 5", 638)
+    assert saved_milestones(restart) == [
+        (1, "First pay", Decimal("1000.00")),
+        (2, "Job outcome", Decimal("4759.04")),
+    ]
+
+
+def test_programme_create_with_milestones_on_needs_a_scheme(supervisor_client):
+    response = supervisor_client.post(CREATE_URL, programme_data(scheme=""))
+
+    assert Programme.objects.count() == 0
+    assert response.context["form"].errors == {
+        "scheme": ["Choose the milestone scheme, or turn milestones off."]
+    }
+    assert "There is a problem" in response.content.decode()
+
+
+def test_programme_edit_turning_milestones_off_removes_the_projections(
+    supervisor_client, restart, north
+):
+    participant = ParticipantFactory(programme=restart, team=north)
+    TrackerFactory(participant=participant)
+    recalculate_participant(participant)
+
+    supervisor_client.post(
+        edit_url(restart),
+        programme_data(shown(restart), name=restart.name, milestones_enabled=False),
+    )
+    profile = supervisor_client.get(reverse("participants:detail", args=[participant.pk]))
+
+    restart.refresh_from_db()
+    assert restart.milestones_enabled is False
+    assert participant.milestones.count() == 0
+    assert "does not use milestones, so nothing is projected" in profile.content.decode()
+
+
+def test_programme_edit_reorders_milestones(supervisor_client, restart):
+    first, second = restart.financial_milestones.all()
+
+    supervisor_client.post(
+        edit_url(restart),
+        programme_data(
+            [
+                {"id": second.pk, "name": "Early pay", "amount": "500"},
+                {"id": first.pk, "name": "First pay", "amount": "1000"},
+            ],
+            name=restart.name,
+        ),
+    )
+
+    assert list(restart.financial_milestones.values_list("pk", "position", "name")) == [
+        (second.pk, 1, "Early pay"),
+        (first.pk, 2, "First pay"),
+    ]
+
+
+def test_programme_edit_deletes_a_milestone_and_its_projections(supervisor_client, restart, north):
+    first, second = restart.financial_milestones.all()
+    participant = ParticipantFactory(programme=restart, team=north)
+    TrackerFactory(participant=participant)
+    recalculate_participant(participant)
+
+    supervisor_client.post(
+        edit_url(restart),
+        programme_data(
+            [
+                {"id": first.pk, "name": first.name, "amount": first.amount, "DELETE": "on"},
+                {"id": second.pk, "name": second.name, "amount": second.amount},
+            ],
+            name=restart.name,
+        ),
+    )
+
+    assert saved_milestones(restart) == [(1, "Job outcome", Decimal("4759.04"))]
+    assert list(participant.milestones.values_list("name", flat=True)) == ["Job outcome"]
+
+
+def test_programme_edit_shows_the_milestones_and_a_blank_row(supervisor_client, restart):
+    response = supervisor_client.get(edit_url(restart))
+
+    formset = response.context["formset"]
+    assert [form.initial.get("name") for form in formset] == ["First pay", "Job outcome", None]
+
+
+def test_programme_edit_unknown_is_404(supervisor_client):
+    response = supervisor_client.get(reverse("milestones:programme_edit", args=[999]))
+
+    assert response.status_code == 404
+
+
+def test_programme_edit_refuses_milestones_changed_meanwhile(supervisor_client, restart):
+    loaded = shown(restart)
+    FinancialMilestoneFactory(programme=restart, position=3, name="Sustained", amount=6000)
+
+    response = supervisor_client.post(
+        edit_url(restart),
+        programme_data([*loaded, {"name": "Bonus", "amount": "7000"}], name=restart.name),
+    )
+
+    assert response.context["formset"].non_form_errors() == [
+        "Someone else changed these milestones while you were editing them, so nothing was "
+        "saved. Open the programme again to see the latest milestones."
+    ]
+    assert saved_milestones(restart) == [
+        (1, "First pay", Decimal("1000.00")),
+        (2, "Job outcome", Decimal("4759.04")),
+        (3, "Sustained", Decimal("6000.00")),
+    ]
+
+
+def test_programme_edit_refuses_a_milestone_removed_meanwhile(supervisor_client, restart):
+    first, second = restart.financial_milestones.all()
+    loaded = [
+        {"id": first.pk, "name": "First pay", "amount": "1000"},
+        {"id": second.pk, "name": "Job outcome", "amount": "5079.36"},
+    ]
+    first.delete()
+
+    response = supervisor_client.post(edit_url(restart), programme_data(loaded, name=restart.name))
+
+    assert "Someone else changed these milestones" in response.content.decode()
+    assert saved_milestones(restart) == [(2, "Job outcome", Decimal("4759.04"))]
+
+
+def test_programme_edit_with_a_window_beyond_the_calendar_still_recalculates(
+    supervisor_client, restart, north
+):
+    participant = ParticipantFactory(programme=restart, team=north)
+    TrackerFactory(participant=participant, start_date=datetime.date(2025, 1, 6))
+
+    supervisor_client.post(
+        edit_url(restart),
+        programme_data(shown(restart), name=restart.name, outcome_window_days="99999999"),
+    )
+
+    restart.refresh_from_db()
+    assert restart.outcome_window_days == 99999999
+    assert list(participant.milestones.values_list("status", flat=True)) == [
+        Status.ACHIEVED,
+        Status.ACHIEVED,
+    ]
+
+
+@pytest.mark.parametrize("role", ["Administrator", "Compliance officer"])
+def test_programme_builder_is_forbidden_to_other_roles(client, restart, north, role):
+    client.force_login(UserFactory(role=role, teams=[north]))
+
+    responses = [
+        client.get(CREATE_URL),
+        client.post(CREATE_URL, programme_data()),
+        client.get(edit_url(restart)),
+        client.post(edit_url(restart), programme_data(name=restart.name, scheme="")),
+    ]
+
+    restart.refresh_from_db()
+    assert [r.status_code for r in responses] == [403, 403, 403, 403]
+    assert Programme.objects.get() == restart
+    assert restart.scheme == "dwp_restart"
+
+
+def test_programme_builder_needs_signing_in(client, restart):
+    responses = [client.get(CREATE_URL), client.post(edit_url(restart), programme_data())]
+
+    assert [r["Location"] for r in responses] == [
+        f"/accounts/login/?next={CREATE_URL}",
+        f"/accounts/login/?next={edit_url(restart)}",
+    ]
+    assert Programme.objects.get().name == "DWP Restart – CPA 5"
+
+
+def test_programme_builder_rejects_other_methods(supervisor_client, restart):
+    response = supervisor_client.delete(edit_url(restart))
+
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("on", "suggestion"),
+    [
+        (
+            "2025-04-01",
+            "£5,079.36: 16 hours × 26 weeks at £12.21 an hour "
+            "(National Living Wage (21+), from 1 April 2025).",
+        ),
+        ("2016-03-31", "No National Living Wage on record for that date."),
+        ("2015-01-01", "No National Living Wage on record for that date."),
+    ],
+)
+def test_programme_create_amount_helper_suggests_the_restart_amount(
+    supervisor_client, on, suggestion
+):
+    response = supervisor_client.get(CREATE_URL, {"on": on})
+
+    assert f'<p class="notice" role="status">{suggestion}</p>' in response.content.decode()
+
+
+def test_programme_list_shows_the_milestones(supervisor_client, restart):
+    response = supervisor_client.get(reverse("milestones:programme_list"))
+
+    assert "DWP Restart: First pay £1000.00; Job outcome £4759.04" in response.content.decode()
+
+
+# Milestones page
+
+
+def test_milestone_list_sorts_by_projected_date_with_not_reachable_last(supervisor_client):
+    ParticipantMilestoneFactory(participant__last_name="Later", projected_date=days(40))
+    ParticipantMilestoneFactory(
+        participant__last_name="Never", projected_date=None, status=Status.NOT_REACHABLE
+    )
+    ParticipantMilestoneFactory(participant__last_name="Sooner", projected_date=days(5))
+    ParticipantMilestoneFactory(
+        participant__last_name="Done", projected_date=days(-10), status=Status.ACHIEVED
+    )
+
+    response = supervisor_client.get(LIST_URL)
+
+    assert [name for name, _ in listed(response)] == ["Done", "Sooner", "Later", "Never"]
+    assert "Not reachable" in response.content.decode()
+
+
+@pytest.fixture
+def mixed(north, south):
+    """Milestones that differ in one way each from the "Plain" one."""
+    other = RestartProgrammeFactory(name="Work and Health Programme")
+    return [
+        ParticipantMilestoneFactory(participant__last_name="Plain", participant__team=north),
+        ParticipantMilestoneFactory(
+            participant__last_name="Achieved",
+            participant__team=north,
+            projected_date=days(-3),
+            status=Status.ACHIEVED,
+        ),
+        ParticipantMilestoneFactory(
+            participant__last_name="Paid",
+            participant__team=north,
+            projected_date=days(-20),
+            status=Status.ACHIEVED,
+            claim_status=ClaimStatus.PAID,
+        ),
+        ParticipantMilestoneFactory(
+            participant__last_name="Other programme",
+            participant__team=north,
+            participant__programme=other,
+        ),
+        ParticipantMilestoneFactory(participant__last_name="South", participant__team=south),
+        ParticipantMilestoneFactory(
+            participant__last_name="Soon", participant__team=north, projected_date=days(30)
+        ),
+        ParticipantMilestoneFactory(
+            participant__last_name="Just after", participant__team=north, projected_date=days(31)
+        ),
+    ]
+
+
+EVERYONE = ["Paid", "Achieved", "Soon", "Just after", "Plain", "Other programme", "South"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, EVERYONE),
+        ({"status": "achieved"}, ["Paid", "Achieved"]),
+        ({"claim_status": "paid"}, ["Paid"]),
+        ({"status": "achieved", "claim_status": "not_claimed"}, ["Achieved"]),
+        ({"programme": "programme"}, ["Other programme"]),
+        ({"team": "south"}, ["South"]),
+        ({"due_within": "30"}, ["Soon"]),
+        ({"due_within": "31"}, ["Soon", "Just after"]),
+        ({"due_within": "-1"}, EVERYONE),
+    ],
+)
+def test_milestone_list_filters(supervisor_client, mixed, south, query, expected):
+    ids = {"programme": mixed[3].participant.programme_id, "south": south.pk}
+    query = {key: ids.get(value, value) for key, value in query.items()}
+
+    response = supervisor_client.get(LIST_URL, query)
+
+    assert [name for name, _ in listed(response)] == expected
+
+
+def test_milestone_list_shows_only_the_users_teams(administrator_client, mixed, south):
+    response = administrator_client.get(LIST_URL, {"team": south.pk})
+
+    assert [name for name, _ in listed(response)] == EVERYONE[:-1]
+    assert [team.name for team in response.context["form"].fields["team"].queryset] == ["North"]
+    assert "South" not in response.content.decode().split('id="milestone-results"')[1]
+
+
+def test_milestone_list_htmx_returns_only_the_results(supervisor_client, mixed):
+    response = supervisor_client.get(
+        LIST_URL, {"status": "achieved"}, headers={"HX-Request": "true"}
+    )
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<section id="milestone-results"')
+    assert body.rstrip().endswith("</section>")
+    assert "<search>" not in body
+    assert [name for name, _ in listed(response)] == ["Paid", "Achieved"]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_milestone_list_query_count_is_constant(
+    administrator_client, north, rows, django_assert_num_queries
+):
+    ParticipantMilestoneFactory.create_batch(rows, participant__team=north)
+
+    # session, user, permissions (2), team ids, page rows, form choices (2), header teams
+    with django_assert_num_queries(9):
+        response = administrator_client.get(LIST_URL)
+
+    assert len(response.context["page"].rows) == rows
+
+
+def test_milestone_list_links_claims_and_export_for_a_supervisor_only(
+    client, supervisor, administrator, north
+):
+    milestone = ParticipantMilestoneFactory(participant__team=north)
+    claim_url = reverse("milestones:claim", args=[milestone.pk])
+
+    client.force_login(supervisor)
+    as_supervisor = client.get(LIST_URL, {"status": "projected"}).content.decode()
+    client.force_login(administrator)
+    as_administrator = client.get(LIST_URL).content.decode()
+
+    assert f'href="{claim_url}"' in as_supervisor
+    assert f'href="{EXPORT_URL}?status=projected"' in as_supervisor
+    assert claim_url not in as_administrator
+    assert EXPORT_URL not in as_administrator
+
+
+@pytest.mark.parametrize(
+    "url", [LIST_URL, EXPORT_URL, FORECAST_URL, reverse("milestones:programme_list")]
+)
+def test_milestone_pages_reject_post(supervisor_client, url):
+    response = supervisor_client.post(url)
+
+    assert response.status_code == 405
+
+
+# CSV export
+
+
+def test_milestone_export_writes_the_rows_as_csv(supervisor_client, north, today):
+    participant = ParticipantFactory(
+        reference="RS000042", first_name="Priya", last_name="Shah", team=north,
+        programme=RestartProgrammeFactory(),
+    )  # fmt: skip
+    ParticipantMilestoneFactory(
+        participant=participant,
+        name="Job outcome",
+        amount=Decimal("5079.36"),
+        earned_to_date=Decimal("5120.10"),
+        projected_date=datetime.date(2025, 10, 25),
+        weeks_left=0,
+        status=Status.ACHIEVED,
+        claim_status=ClaimStatus.PAID,
+        paid_date=datetime.date(2025, 11, 20),
+        payment_reference="DWP-123",
+    )
+    ParticipantMilestoneFactory(
+        participant=participant,
+        kind=ParticipantMilestone.Kind.SELF_EMPLOYMENT,
+        name="Self-employment (26 weeks)",
+        amount=None,
+        projected_date=None,
+        weeks_left=None,
+        status=Status.NOT_REACHABLE,
+    )
+
+    response = supervisor_client.get(EXPORT_URL)
+
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="milestones-{today:%Y-%m-%d}.csv"'
+    )
+    assert list(csv.reader(io.StringIO(content.decode().removeprefix("\ufeff")))) == [
+        ["Participant reference", "Participant", "Programme", "Team", "Milestone", "Amount (£)",
+         "Earned so far (£)", "Projected date", "Weeks left", "Status", "Claim status",
+         "Paid date", "Payment reference"],
+        ["RS000042", "Priya Shah", "DWP Restart – CPA 5", "North", "Job outcome", "5079.36",
+         "5120.10", "2025-10-25", "0", "Achieved", "Paid", "2025-11-20", "DWP-123"],
+        ["RS000042", "Priya Shah", "DWP Restart – CPA 5", "North", "Self-employment (26 weeks)",
+         "", "0.00", "", "", "Not reachable", "Not claimed", "", ""],
+    ]  # fmt: skip
+
+
+def test_milestone_export_neutralises_formulas(supervisor_client):
+    for name in ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)"]:
+        ParticipantMilestoneFactory(participant__first_name=name, participant__last_name="Smith")
+
+    response = supervisor_client.get(EXPORT_URL)
+
+    header, *rows = csv_rows(response)
+    assert sorted(row[header.index("Participant")] for row in rows) == sorted(
+        ['\'=HYPERLINK("x") Smith', "'+1 Smith", "'-2 Smith", "'@SUM(A1) Smith"]
+    )
+
+
+def test_milestone_export_applies_the_filters(supervisor_client, mixed):
+    response = supervisor_client.get(EXPORT_URL, {"status": "achieved"})
+
+    header, *rows = csv_rows(response)
+    assert [row[header.index("Participant")] for row in rows] == ["Alex Paid", "Alex Achieved"]
+
+
+def test_milestone_export_shows_only_the_users_teams(client, mixed, north):
+    client.force_login(user_with("view_participant", "export_milestones", teams=[north]))
+
+    response = client.get(EXPORT_URL)
+
+    header, *rows = csv_rows(response)
+    assert {row[header.index("Team")] for row in rows} == {"North"}
+    assert len(rows) == 6
+
+
+@pytest.mark.parametrize("user", ["administrator", "compliance"])
+def test_milestone_export_is_forbidden_without_the_permission(client, request, user):
+    client.force_login(request.getfixturevalue(user))
+
+    response = client.get(EXPORT_URL)
+
+    assert response.status_code == 403
+
+
+# Claims
+
+
+def claim_url(milestone) -> str:
+    return reverse("milestones:claim", args=[milestone.pk])
+
+
+def test_milestone_claim_records_payment_with_history(supervisor_client, supervisor):
+    milestone = ParticipantMilestoneFactory(status=Status.ACHIEVED, projected_date=days(-7))
+
+    response = supervisor_client.post(
+        claim_url(milestone),
+        {"claim_status": "paid", "paid_date": "2025-11-20", "payment_reference": "DWP-123"},
+    )
+
+    milestone.refresh_from_db()
+    assert response["Location"] == LIST_URL
+    assert (milestone.claim_status, milestone.paid_date, milestone.payment_reference) == (
+        ClaimStatus.PAID,
+        datetime.date(2025, 11, 20),
+        "DWP-123",
+    )
+    latest = milestone.history.first()
+    assert (latest.history_type, latest.history_user, latest.claim_status) == (
+        "~",
+        supervisor,
+        ClaimStatus.PAID,
+    )
+
+
+def test_milestone_claim_paid_needs_the_date(supervisor_client):
+    milestone = ParticipantMilestoneFactory()
+
+    response = supervisor_client.post(
+        claim_url(milestone), {"claim_status": "paid", "payment_reference": "DWP-123"}
+    )
+
+    milestone.refresh_from_db()
+    assert response.context["form"].errors == {"paid_date": ["Enter the date it was paid."]}
+    assert (milestone.claim_status, milestone.payment_reference) == (ClaimStatus.NOT_CLAIMED, "")
+    assert "DWP-123" in response.content.decode()
+
+
+def test_milestone_claim_is_forbidden_to_administrators(administrator_client, north):
+    milestone = ParticipantMilestoneFactory(participant__team=north)
+
+    response = administrator_client.post(claim_url(milestone), {"claim_status": "claimed"})
+
+    milestone.refresh_from_db()
+    assert response.status_code == 403
+    assert milestone.claim_status == ClaimStatus.NOT_CLAIMED
+
+
+def test_milestone_claim_outside_the_users_teams_is_404(client, north, south):
+    client.force_login(user_with("view_participant", "change_claim", teams=[north]))
+    theirs = ParticipantMilestoneFactory(participant__team=south)
+    ours = ParticipantMilestoneFactory(participant__team=north)
+
+    outside = client.post(claim_url(theirs), {"claim_status": "claimed"})
+    inside = client.get(claim_url(ours))
+
+    theirs.refresh_from_db()
+    assert (outside.status_code, inside.status_code) == (404, 200)
+    assert theirs.claim_status == ClaimStatus.NOT_CLAIMED
+
+
+def test_milestone_claim_rejects_other_methods(supervisor_client):
+    milestone = ParticipantMilestoneFactory()
+
+    response = supervisor_client.put(claim_url(milestone))
+
+    assert response.status_code == 405
+
+
+# Forecast
+
+
+def test_forecast_counts_milestones_per_month_by_programme_and_team(
+    supervisor_client, north, south, today
+):
+    first = today.replace(day=1)
+    other = RestartProgrammeFactory(name="Work and Health Programme")
+    in_three_months = first + relativedelta(months=3, days=14)
+    for team, programme, day in [
+        (north, None, today),
+        (north, None, in_three_months),
+        (north, None, in_three_months),
+        (south, None, in_three_months),
+        (north, other, in_three_months),
+        (north, None, first + relativedelta(months=12)),  # beyond the 12 months
+        (north, None, today - datetime.timedelta(days=1)),  # in the past
+    ]:
+        ParticipantMilestoneFactory(
+            participant__team=team,
+            participant__programme=programme or RestartProgrammeFactory(),
+            projected_date=day,
+        )
+    ParticipantMilestoneFactory(projected_date=None, status=Status.NOT_REACHABLE)
+
+    response = supervisor_client.get(FORECAST_URL)
+
+    rows = [
+        (row["month"], row["participant__programme__name"], row["participant__team__name"], row["count"])
+        for row in response.context["rows"]
+    ]  # fmt: skip
+    assert rows == [
+        (first, "DWP Restart – CPA 5", "North", 1),
+        (first + relativedelta(months=3), "DWP Restart – CPA 5", "North", 2),
+        (first + relativedelta(months=3), "DWP Restart – CPA 5", "South", 1),
+        (first + relativedelta(months=3), "Work and Health Programme", "North", 1),
+    ]
+    bars = response.context["bars"]
+    assert [bar["month"] for bar in bars] == [first + relativedelta(months=n) for n in range(12)]
+    assert [bar["count"] for bar in bars] == [1, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0]
+    body = response.content.decode()
+    assert '<svg viewBox="0 0 600 230" role="img"' in body
+    assert "<caption>Milestones projected per month, by programme and team</caption>" in body
+
+
+def test_forecast_shows_only_the_users_teams(administrator_client, north, south, today):
+    ParticipantMilestoneFactory(participant__team=north, projected_date=today)
+    ParticipantMilestoneFactory(participant__team=south, projected_date=today)
+
+    response = administrator_client.get(FORECAST_URL)
+
+    assert [row["participant__team__name"] for row in response.context["rows"]] == ["North"]
