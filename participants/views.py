@@ -1,7 +1,12 @@
-"""Participant grid, profile, and the add and edit pages."""
+"""Participant grid, profile, and the add and edit pages.
+
+The edit page also recalculates the participant's milestones (trackers.projections) when
+their programme or its start date changes: a page may gather several apps.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -9,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from participants.access import get_participant_for, participants_for
 from participants.forms import ParticipantForm, ParticipantSearchForm
 from tracker_site.pagination import page_number, paginate
+from trackers.projections import recalculate_participant
 
 
 @require_GET
@@ -53,7 +59,11 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant_for(request.user, pk)
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            if {"programme", "programme_start_date"} & set(form.changed_data):
+                # Milestones are counted from the programme start, within its window.
+                recalculate_participant(participant)
         messages.success(request, f"{participant.full_name} was updated.")
         return redirect("participants:detail", pk=participant.pk)
     return render(

@@ -91,11 +91,13 @@ def recalculate(
     for start in range(0, len(pks), BATCH):
         with transaction.atomic():
             batch = (
+                # Locking the participants makes two saves for one participant take
+                # turns, so they never both insert its milestone rows.
                 Participant.objects.filter(pk__in=pks[start : start + BATCH])
+                .select_for_update(of=("self",))
                 .select_related("programme")
                 .prefetch_related(
-                    Prefetch("trackers", Tracker.objects.order_by("start_date", "pk")),
-                    Prefetch("milestones", Stored.objects.select_for_update()),
+                    Prefetch("trackers", Tracker.objects.order_by("start_date", "pk")), "milestones"
                 )
             )
             changes = Changes()

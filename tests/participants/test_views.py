@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertTemplateUsed
 
+from milestones.models import FinancialMilestone, Programme
 from participants.models import Participant
-from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory
+from tests.factories import ParticipantFactory, ProgrammeFactory, TrackerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +298,24 @@ def test_participant_edit_outside_users_teams_is_404(administrator_client, south
     response = administrator_client.get(reverse("participants:edit", args=[participant.pk]))
 
     assert response.status_code == 404
+
+
+def test_participant_edit_recalculates_milestones_when_the_programme_start_changes(
+    administrator_client, north
+):
+    programme = ProgrammeFactory(
+        name="Restart", milestones_enabled=True, scheme=Programme.Scheme.DWP_RESTART
+    )
+    FinancialMilestone.objects.create(programme=programme, position=1, name="M1", amount=100)
+    participant = ParticipantFactory(team=north, programme=programme)
+    TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
+    data = participant_data(
+        programme, north, reference=participant.reference, programme_start_date="2021-07-01"
+    )
+
+    administrator_client.post(reverse("participants:edit", args=[participant.pk]), data)
+
+    # The factory's tracker was saved without a recalculation; the edit made one. The job
+    # earns £244.20 a week, so £100 is reached on its third day.
+    milestone = participant.milestones.get()
+    assert (milestone.projected_date, milestone.status) == (datetime.date(2025, 6, 4), "achieved")
