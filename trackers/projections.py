@@ -88,6 +88,7 @@ def recalculate(
     today = today or timezone.localdate()
     total = Changes()
     pks = list(participants.order_by("pk").values_list("pk", flat=True))
+    milestones_of = _financial_milestones()
     for start in range(0, len(pks), BATCH):
         with transaction.atomic():
             batch = (
@@ -101,7 +102,6 @@ def recalculate(
                 )
             )
             changes = Changes()
-            milestones_of = _financial_milestones()
             for participant in batch:
                 changes.extend(
                     _changes_for(participant, milestones_of(participant.programme), today)
