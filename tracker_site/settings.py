@@ -4,6 +4,7 @@ See the README for each variable. Defaults suit a developer's machine: SQLite in
 project folder and private media under ``media/``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.forms",
     "django_htmx",
+    "axes",
     "phonenumber_field",
     "simple_history",
     "tracker_site",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "tracker_site.middleware.htmx_login_redirect",
     "tracker_site.middleware.no_store_when_signed_in",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker_site.urls"
@@ -116,6 +119,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in attempts (django-axes): after 10 failures for one username from one address,
+# that pair is locked out for 30 minutes; other users and addresses are unaffected.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "participants:list"
 LOGOUT_REDIRECT_URL = "login"

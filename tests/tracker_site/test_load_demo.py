@@ -3,6 +3,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from milestones.models import ParticipantMilestone
 from organisations.models import Organisation
@@ -51,5 +52,6 @@ def test_load_demo_uses_demo_password_from_environment(monkeypatch):
 
     load_demo()
 
-    assert authenticate(username="admin", password="another-long-passphrase") is not None
-    assert authenticate(username="admin", password="tracker-demo") is None
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="admin", password="another-long-passphrase")
+    assert authenticate(request, username="admin", password="tracker-demo") is None

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import PASSWORD, ProgrammeFactory
+from tests.factories import PASSWORD, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,28 @@ def test_sign_in_with_the_right_password_opens_the_grid(client, administrator):
 
     assert response["Location"] == reverse("participants:list")
     assert client.session["_auth_user_id"] == str(administrator.pk)
+
+
+def test_sign_in_locks_after_ten_failures_for_that_user_and_address(client, administrator):
+    UserFactory(username="colleague")
+    for _ in range(10):
+        client.post(reverse("login"), {"username": "admin", "password": "wrong"})
+
+    locked = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+    colleague = client.post(reverse("login"), {"username": "colleague", "password": PASSWORD})
+
+    assert locked.status_code == 429
+    assert "Too many attempts to sign in" in locked.content.decode()
+    assert colleague["Location"] == reverse("participants:list")
+
+
+def test_sign_in_failures_below_the_limit_do_not_lock(client, administrator):
+    for _ in range(9):
+        client.post(reverse("login"), {"username": "admin", "password": "wrong"})
+
+    response = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+
+    assert response["Location"] == reverse("participants:list")
 
 
 def test_sign_out_needs_post_and_ends_the_session(administrator_client):
@@ -130,8 +152,6 @@ def test_admin_refuses_staff_without_admin_access(client, compliance):
 
 
 def test_admin_gives_field_errors_for_bad_nino_and_postcode(client, north):
-    from tests.factories import UserFactory
-
     datafix = UserFactory(username="datafix", role="Data fix", is_staff=True)
     client.force_login(datafix)
     programme = ProgrammeFactory()
