@@ -32,6 +32,9 @@ from tracker_site.pagination import page_number, paginate
 from trackers.projections import recalculate
 
 FORECAST_MONTHS = 12
+# Beyond this many participants a recalculation would outlast a web request (about
+# 2,000 rows a second); the scheduled `manage.py recalculate_milestones` does it instead.
+RECALCULATE_IN_REQUEST = 5_000
 
 
 @permission_required("milestones.view_programme", raise_exception=True)
@@ -58,12 +61,20 @@ def _programme_builder(request: HttpRequest, programme: Programme) -> HttpRespon
     form = ProgrammeForm(data, instance=programme)
     formset = MilestoneFormSet(data, instance=programme, prefix="milestones")
     if data and form.is_valid() and formset.is_valid():
-        programme, recalculated = save_programme(form=form, formset=formset)
-        messages.success(
-            request,
-            f"{programme} saved. Milestones recalculated for {recalculated:,} participant"
-            f"{'s' if recalculated != 1 else ''}.",
-        )
+        programme, participants, recalculated = save_programme(form=form, formset=formset)
+        plural = "s" if participants != 1 else ""
+        if recalculated:
+            messages.success(
+                request,
+                f"{programme} saved. Milestones recalculated for {participants:,} participant{plural}.",
+            )
+        else:
+            messages.warning(
+                request,
+                f"{programme} saved. Its {participants:,} participants are too many to "
+                "recalculate now: their milestones change at the next scheduled recalculation "
+                f"(or run manage.py recalculate_milestones --programme {programme.pk}).",
+            )
         return redirect("milestones:programme_edit", pk=programme.pk)
     helper = AmountHelperForm(request.GET if "on" in request.GET else None)
     return render(
@@ -74,9 +85,10 @@ def _programme_builder(request: HttpRequest, programme: Programme) -> HttpRespon
 
 
 @transaction.atomic
-def save_programme(*, form: ProgrammeForm, formset) -> tuple[Programme, int]:
+def save_programme(*, form: ProgrammeForm, formset) -> tuple[Programme, int, bool]:
     """Save the programme and its financial milestones (in the order shown), then
-    recalculate every participant on it. Returns the programme and how many."""
+    recalculate every participant on it, unless there are too many to do now. Returns the
+    programme, how many participants it has, and whether they were recalculated."""
     programme = form.save()
     formset.instance = programme
     kept = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
@@ -94,8 +106,11 @@ def save_programme(*, form: ProgrammeForm, formset) -> tuple[Programme, int]:
         milestone.position = position
         milestone.save()
     participants = Participant.objects.filter(programme=programme)
+    count = participants.count()
+    if count > RECALCULATE_IN_REQUEST:
+        return programme, count, False
     recalculate(participants)
-    return programme, participants.count()
+    return programme, count, True
 
 
 def _visible_milestones(request: HttpRequest):

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from milestones import views
 from milestones.models import FinancialMilestone, ParticipantMilestone, Programme
 from tests.factories import (
     FinancialMilestoneFactory,
@@ -222,6 +223,29 @@ def test_programme_edit_recalculates_the_participants_on_it(supervisor_client, n
     assert bystander.milestones.count() == 0
     assert [str(m) for m in response.context["messages"]] == [
         "DWP Restart – CPA 5 saved. Milestones recalculated for 1 participant."
+    ]
+
+
+def test_programme_edit_with_too_many_participants_leaves_them_to_the_scheduled_run(
+    supervisor_client, north, monkeypatch
+):
+    monkeypatch.setattr(views, "RECALCULATE_IN_REQUEST", 1)
+    programme = RestartProgrammeFactory()
+    participants = ParticipantFactory.create_batch(2, programme=programme, team=north)
+    TrackerFactory(participant=participants[0])
+
+    response = supervisor_client.post(
+        edit_url(programme),
+        programme_data([{"name": "Job outcome", "amount": "4759.04"}], name=programme.name),
+        follow=True,
+    )
+
+    assert FinancialMilestone.objects.filter(programme=programme).count() == 1
+    assert ParticipantMilestone.objects.count() == 0
+    assert [str(m) for m in response.context["messages"]] == [
+        f"{programme.name} saved. Its 2 participants are too many to recalculate now: their "
+        "milestones change at the next scheduled recalculation (or run manage.py "
+        f"recalculate_milestones --programme {programme.pk})."
     ]
 
 
