@@ -1,32 +1,20 @@
 """Forms for organisations, their addresses and contacts."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from organisations.models import Address, Contact, Organisation
 from organisations.sic import SIC_2007_SECTIONS
-from tracker_site.forms import StaffChoiceField
+from tracker_site.forms import SearchField, StaffChoiceField, active_staff
 
 
 def staff_choices() -> QuerySet:
-    """Who may own an organisation or contact: active members of staff."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__isnull=False)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    """Who may own an organisation or contact: active members of staff (with a role)."""
+    return active_staff(groups__isnull=False)
 
 
 class OrganisationSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=200,
-        help_text="Name or postcode.",
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    q = SearchField(help_text="Name or postcode.")
     status = forms.ChoiceField(choices=[("", "Any"), *Organisation.Status.choices], required=False)
     type = forms.ChoiceField(choices=[("", "Any"), *Organisation.Type.choices], required=False)
     category = forms.ChoiceField(choices=[("", "Any"), *SIC_2007_SECTIONS], required=False)

@@ -4,36 +4,24 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
 from milestones.models import Programme
 from participants.access import teams_for
 from participants.models import Participant, Team
-from tracker_site.forms import DateInput, StaffChoiceField
+from tracker_site.forms import DateInput, SearchField, StaffChoiceField, active_staff
 
 MINIMUM_AGE = 16
 
 
 def advisers_for(teams: QuerySet[Team]) -> QuerySet:
     """Active staff in any of the given teams."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, teams__in=teams)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return active_staff(teams__in=teams)
 
 
 class ParticipantSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=200,
-        help_text="Name, reference, National Insurance number or postcode.",
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
+    q = SearchField(help_text="Name, reference, National Insurance number or postcode.")
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
     programme = forms.ModelChoiceField(
         queryset=Programme.objects.all(), required=False, empty_label="All"

@@ -3,6 +3,8 @@ through the same templates, so errors look the same everywhere: the GOV.UK error
 and a message beside the field), the date input and the staff select."""
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 from django.forms.renderers import TemplatesSetting
 
 
@@ -18,6 +20,31 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def active_staff(*conditions: Q, **filters) -> QuerySet:
+    """Active users matching the conditions, each once, in name order: the choices of
+    every staff select."""
+    return (
+        get_user_model()
+        .objects.filter(*conditions, is_active=True, **filters)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class SearchField(forms.CharField):
+    """The free-text box of a list page's filters."""
+
+    def __init__(self, *, help_text: str, **kwargs):
+        super().__init__(
+            label="Search",
+            required=False,
+            max_length=200,
+            help_text=help_text,
+            widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+            **kwargs,
+        )
 
 
 class StaffChoiceField(forms.ModelChoiceField):

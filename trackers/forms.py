@@ -5,7 +5,6 @@ import uuid
 
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils import timezone
 from milestones.models import MinimumWageRate
 from organisations.models import Organisation
 from participants.models import Participant
-from tracker_site.forms import DateInput, StaffChoiceField
+from tracker_site.forms import DateInput, StaffChoiceField, active_staff
 from trackers.evidence import EvidenceFilesField
 from trackers.models import EvidenceDocument, Tracker
 
@@ -23,16 +22,10 @@ EMPLOYERS_LISTED = 200
 
 def assignees_for(participant: Participant) -> QuerySet:
     """Active staff who can see the participant: their team, or every team."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(teams=participant.team_id)
-            | Q(groups__permissions__codename="view_all_teams")
-            | Q(user_permissions__codename="view_all_teams")
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
+    return active_staff(
+        Q(teams=participant.team_id)
+        | Q(groups__permissions__codename="view_all_teams")
+        | Q(user_permissions__codename="view_all_teams")
     )
 
 
