@@ -32,11 +32,13 @@ run: $(VENV)/.base
 test lint bench: export SECRET_KEY ?= test-only-secret-key
 test: $(VENV)/.test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.test

@@ -79,8 +79,8 @@ AREAS = ["LS", "M", "B", "S", "L", "NE", "BD", "HU", "SW", "CF", "NG", "LE"]
 
 
 def seed(rows: int) -> None:
-    from milestones.models import Programme
     from participants.models import Participant, Team
+    from programmes.models import Programme
 
     existing = Participant.objects.count()
     if existing >= rows:

@@ -30,11 +30,12 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from milestones.models import FinancialMilestone, ParticipantMilestone, Programme  # noqa: E402
+from milestones.models import ParticipantMilestone  # noqa: E402
+from milestones.recalculation import recalculate  # noqa: E402
 from organisations.models import Organisation  # noqa: E402
 from participants.models import Participant, Team  # noqa: E402
+from programmes.models import FinancialMilestone, Programme  # noqa: E402
 from trackers.models import Tracker  # noqa: E402
-from trackers.projections import recalculate  # noqa: E402
 
 
 def seed(trackers: int) -> None:

@@ -1,32 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from milestones.forms import BaseMilestoneFormSet, FinancialMilestoneForm, ProgrammeForm
-from milestones.models import FinancialMilestone, MinimumWageRate, ParticipantMilestone, Programme
-
-
-class FinancialMilestoneInline(admin.TabularInline):
-    """With the programme builder's checks: amounts positive and increasing."""
-
-    model = FinancialMilestone
-    form = FinancialMilestoneForm
-    formset = BaseMilestoneFormSet
-    extra = 0
-    fields = ["position", "name", "amount"]
-
-
-@admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
-    form = ProgrammeForm
-    list_display = ["name", "start_date", "end_date", "milestones_enabled", "scheme"]
-    search_fields = ["name"]
-    inlines = [FinancialMilestoneInline]
-
-
-@admin.register(MinimumWageRate)
-class MinimumWageRateAdmin(SimpleHistoryAdmin):
-    list_display = ["effective_from", "band", "min_age", "max_age", "apprentice", "hourly_rate"]
-    list_filter = ["effective_from", "apprentice"]
+from milestones.models import ParticipantMilestone
 
 
 @admin.register(ParticipantMilestone)

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class MilestonesConfig(AppConfig):
     name = "milestones"
-    verbose_name = "Programmes and milestones"
+    verbose_name = "Participant milestones"

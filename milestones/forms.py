@@ -1,113 +1,12 @@
-"""The programme builder's forms and the Milestones page filters."""
+"""The Milestones page filters and the claim form."""
 
 import datetime
-from decimal import Decimal
-from itertools import pairwise
 
 from django import forms
 
-from milestones.models import FinancialMilestone, MinimumWageRate, ParticipantMilestone, Programme
-from tracker_site.forms import DateInput
-
-# DWP Restart: 16 hours a week for 26 weeks at the National Living Wage.
-RESTART_HOURS = Decimal(16 * 26)
-
-
-class ProgrammeForm(forms.ModelForm):
-    class Meta:
-        model = Programme
-        fields = [
-            "name",
-            "start_date",
-            "end_date",
-            "outcome_window_days",
-            "milestones_enabled",
-            "scheme",
-        ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
-        labels = {"milestones_enabled": "Use milestones", "scheme": "Milestone scheme"}
-        help_texts = {"scheme": "DWP Restart projects each financial milestone from every job."}
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("milestones_enabled") and not cleaned.get("scheme"):
-            self.add_error("scheme", "Choose the milestone scheme, or turn milestones off.")
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date cannot be before the start date.")
-        return cleaned
-
-
-class FinancialMilestoneForm(forms.ModelForm):
-    class Meta:
-        model = FinancialMilestone
-        fields = ["name", "amount"]
-        widgets = {"amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"})}
-
-    def clean_amount(self) -> Decimal:
-        amount = self.cleaned_data["amount"]
-        if amount <= 0:
-            raise forms.ValidationError("Enter an amount greater than £0.")
-        return amount
-
-
-class BaseMilestoneFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        if self.instance.pk:
-            # Every milestone is renumbered on save: one added or removed by someone else
-            # since the page was loaded would collide or be lost.
-            shown = [form.instance.pk for form in self.initial_forms]
-            if None in shown or self.instance.financial_milestones.exclude(pk__in=shown).exists():
-                raise forms.ValidationError(
-                    "Someone else changed these milestones while you were editing them, so "
-                    "nothing was saved. Open the programme again to see the latest milestones."
-                )
-        amounts = [
-            form.cleaned_data["amount"]
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("amount")
-        ]
-        if any(later <= earlier for earlier, later in pairwise(amounts)):
-            raise forms.ValidationError(
-                "Each milestone's amount must be larger than the one before it: they are "
-                "cumulative earnings since the participant started."
-            )
-
-
-MilestoneFormSet = forms.inlineformset_factory(
-    Programme,
-    FinancialMilestone,
-    form=FinancialMilestoneForm,
-    formset=BaseMilestoneFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=10,
-    validate_max=True,
-)
-
-
-class AmountHelperForm(forms.Form):
-    on = forms.DateField(label="National Living Wage in force on", widget=DateInput())
-
-    def suggestion(self) -> str | None:
-        if not self.is_valid():
-            return None
-        on = self.cleaned_data["on"]
-        rate = (
-            MinimumWageRate.objects.filter(effective_from__lte=on, apprentice=False)
-            .order_by("-effective_from", "-min_age")
-            .first()
-        )
-        if rate is None:
-            return "No National Living Wage on record for that date."
-        amount = RESTART_HOURS * rate.hourly_rate
-        return (
-            f"£{amount:,.2f}: 16 hours × 26 weeks at £{rate.hourly_rate} an hour "
-            f"({rate.band}, from {rate.effective_from:%-d %B %Y})."
-        )
+from common.forms import DateInput
+from milestones.models import ParticipantMilestone
+from programmes.models import Programme
 
 
 class MilestoneFilterForm(forms.Form):

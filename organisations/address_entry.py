@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 from django.http import QueryDict
 
+from common.uk import POSTCODE_RE, normalise_postcode
 from organisations.address_finder import (
     AddressFinderUnavailable,
     CandidateAddress,
     get_address_finder,
 )
 from organisations.forms import AddressForm
-from tracker_site.uk import POSTCODE_RE, normalise_postcode
 
 ADDRESS_FIELDS = ["postcode", "line_1", "line_2", "line_3", "town", "county"]
 

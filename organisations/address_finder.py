@@ -22,8 +22,8 @@ from typing import Protocol
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from common.uk import POSTCODE_RE, normalise_postcode
 from organisations.models import Address, PostcodeAddress
-from tracker_site.uk import POSTCODE_RE, normalise_postcode
 
 logger = logging.getLogger(__name__)
 

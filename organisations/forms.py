@@ -3,9 +3,9 @@
 from django import forms
 from django.db.models import QuerySet
 
+from common.forms import SearchField, StaffChoiceField, active_staff
 from organisations.models import Address, Contact, Organisation
 from organisations.sic import SIC_2007_SECTIONS
-from tracker_site.forms import SearchField, StaffChoiceField, active_staff
 
 
 def staff_choices() -> QuerySet:

@@ -13,8 +13,8 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from common.uk import POSTCODE_RE, PostcodeField, normalise_postcode
 from organisations.sic import SIC_2007_SECTIONS
-from tracker_site.uk import POSTCODE_RE, PostcodeField, normalise_postcode
 
 LEGAL_SUFFIXES = {"ltd", "limited", "plc", "llp", "llc", "inc", "co", "company", "the", "and"}
 
@@ -29,6 +29,19 @@ class OrganisationQuerySet(models.QuerySet):
     def confirmed(self) -> "OrganisationQuerySet":
         """Organisations that may be chosen as the employer on a job tracker."""
         return self.filter(status=Organisation.Status.CONFIRMED)
+
+    def eligible_employers(self, selected: str | int | None = None) -> "OrganisationQuerySet":
+        """Confirmed organisations, plus the one already chosen (so that an Unconfirmed one
+        chosen in the dialog gets a clear message rather than "not one of the choices")."""
+        if selected and str(selected).isdigit():
+            return self.exclude(status=Organisation.Status.ARCHIVED).filter(
+                Q(status=Organisation.Status.CONFIRMED) | Q(pk=selected)
+            )
+        return self.confirmed()
+
+    def by_name(self) -> "OrganisationQuerySet":
+        """The order of every organisation select and list."""
+        return self.order_by("name", "pk")
 
     def search(self, text: str) -> "OrganisationQuerySet":
         """Organisations whose name contains the text, or with an address at a postcode
@@ -128,6 +141,26 @@ class Organisation(models.Model):
         self.confirmed_by = by
         self.confirmed_at = timezone.now()
         self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+
+    def unconfirm(self) -> None:
+        """Back to Unconfirmed: who confirmed it is forgotten here (the history keeps it)."""
+        self.status = self.Status.UNCONFIRMED
+        self.confirmed_by = None
+        self.confirmed_at = None
+        self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+
+    def move_to(self, status: str, *, by) -> None:
+        """Change the status as each status is reached: confirming records who and when,
+        going back to Unconfirmed forgets it. The same status again changes nothing."""
+        if status == self.status:
+            return
+        if status == self.Status.CONFIRMED:
+            self.confirm(by=by)
+        elif status == self.Status.UNCONFIRMED:
+            self.unconfirm()
+        else:
+            self.status = status
+            self.save(update_fields=["status"])
 
 
 class AddressFields(models.Model):

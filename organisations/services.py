@@ -1,7 +1,13 @@
-"""Writes that touch several organisation models at once."""
+"""Writes of organisations, their addresses and contacts. Each takes plain field values
+(a form's ``cleaned_data``), checks them as the model does and saves in one transaction.
+
+A status change always goes through ``Organisation.move_to``, so confirming is recorded
+(who, when) the same way wherever it happens.
+"""
+
+from collections.abc import Mapping
 
 from django.db import transaction
-from django.utils import timezone
 
 from organisations.models import Address, Contact, Organisation
 
@@ -9,56 +15,62 @@ from organisations.models import Address, Contact, Organisation
 @transaction.atomic
 def create_organisation(
     *,
-    organisation: Organisation,
-    address: Address | None = None,
-    contact: Contact | None = None,
+    organisation: Mapping[str, object],
+    address: Mapping[str, object] | None = None,
+    contact: Mapping[str, object] | None = None,
     created_by,
 ) -> Organisation:
     """Save a new organisation with, optionally, its first address and first contact.
 
     All or nothing. The first address becomes the primary address and the contact's
-    address. Creating it as Confirmed records ``created_by`` as the confirmer.
+    address. Asking for it Confirmed confirms it as ``created_by``.
     """
-    if organisation.status == Organisation.Status.CONFIRMED:
-        organisation.confirmed_by = created_by
-        organisation.confirmed_at = timezone.now()
-    organisation.full_clean()
-    organisation.save()
+    fields = dict(organisation)
+    status = fields.pop("status", Organisation.Status.UNCONFIRMED)
+    new = Organisation(**fields)
+    new.full_clean()
+    new.save()
+    new.move_to(status, by=created_by)
+    first_address = None
     if address is not None:
-        address.organisation = organisation
-        address.is_primary = True
-        address.full_clean()
-        address.save()
+        first_address = Address(organisation=new, is_primary=True, **address)
+        first_address.full_clean()
+        first_address.save()
     if contact is not None:
-        contact.organisation = organisation
-        contact.address = address
-        contact.full_clean()
-        contact.save()
-    return organisation
+        new_contact = Contact(organisation=new, address=first_address, **contact)
+        new_contact.full_clean()
+        new_contact.save()
+    return new
 
 
 @transaction.atomic
-def update_organisation(*, organisation: Organisation, changed_by) -> Organisation:
-    """Save edits; when the status has just become Confirmed, record who confirmed it, and
-    when it is back to Unconfirmed, forget the confirmation (the history keeps it)."""
-    saved_status = Organisation.objects.values_list("status", flat=True).get(pk=organisation.pk)
-    confirmed = Organisation.Status.CONFIRMED
-    if organisation.status == confirmed and saved_status != confirmed:
-        organisation.confirmed_by = changed_by
-        organisation.confirmed_at = timezone.now()
-    elif organisation.status == Organisation.Status.UNCONFIRMED:
-        organisation.confirmed_by = None
-        organisation.confirmed_at = None
+def update_organisation(*, organisation: Organisation, changed_by, **fields) -> Organisation:
+    """Save edits to the organisation's fields; a new status is reached through
+    ``Organisation.move_to`` (confirming records ``changed_by``)."""
+    status = fields.pop("status", None)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    # The status is saved as it was, then moved on the way that status is reached.
+    organisation.status = Organisation.objects.values_list("status", flat=True).get(
+        pk=organisation.pk
+    )
     organisation.full_clean()
     organisation.save()
+    if status is not None:
+        organisation.move_to(status, by=changed_by)
     return organisation
 
 
 @transaction.atomic
-def add_address(*, organisation: Organisation, address: Address) -> Address:
-    """Add an address; the organisation's first address becomes its primary address."""
-    address.organisation = organisation
-    address.is_primary = not organisation.addresses.exists()
+def save_address(
+    *, organisation: Organisation, address: Address | None = None, **fields
+) -> Address:
+    """Add an address to the organisation (``address=None``) or change one of its
+    addresses. The organisation's first address becomes its primary address."""
+    if address is None:
+        address = Address(organisation=organisation, is_primary=not organisation.addresses.exists())
+    for name, value in fields.items():
+        setattr(address, name, value)
     address.full_clean()
     address.save()
     return address
@@ -78,3 +90,16 @@ def make_primary_address(*, address: Address) -> Address:
     address.is_primary = True
     address.save(update_fields=["is_primary"])
     return address
+
+
+@transaction.atomic
+def save_contact(
+    *, organisation: Organisation, contact: Contact | None = None, **fields
+) -> Contact:
+    """Add a contact to the organisation (``contact=None``) or change one of its contacts."""
+    contact = contact or Contact(organisation=organisation)
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.full_clean()
+    contact.save()
+    return contact

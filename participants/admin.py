@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from participants.access import participants_for
 from participants.models import Participant, ParticipantImport, Team
 
 
@@ -23,7 +24,7 @@ class ParticipantAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
 
     def get_queryset(self, request):
-        return Participant.objects.visible_to(request.user)
+        return participants_for(request.user)
 
     def get_search_results(self, request, queryset, search_term):
         return queryset.search(search_term), False

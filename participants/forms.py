@@ -7,10 +7,10 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from milestones.models import Programme
+from common.forms import DateInput, SearchField, StaffChoiceField, active_staff
 from participants.access import teams_for
 from participants.models import Participant, Team
-from tracker_site.forms import DateInput, SearchField, StaffChoiceField, active_staff
+from programmes.models import Programme
 
 MINIMUM_AGE = 16
 

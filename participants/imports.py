@@ -22,10 +22,10 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from milestones.models import Programme
+from common.uk import format_nino, normalise_nino
 from participants.forms import ParticipantForm
 from participants.models import Participant, ParticipantImport, Team
-from tracker_site.uk import format_nino, normalise_nino
+from programmes.models import Programme
 
 # The add form's fields, in its order; every column but the adviser must be present.
 COLUMNS = tuple(ParticipantForm.Meta.fields)

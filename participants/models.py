@@ -12,8 +12,8 @@ from django.db.models.functions import Concat, Lower, Replace
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
-from milestones.models import Programme
-from tracker_site.uk import NINO_RE, NinoField, PostcodeField, format_nino
+from common.uk import NINO_RE, NinoField, PostcodeField, format_nino
+from programmes.models import Programme
 
 
 class Team(models.Model):
@@ -59,14 +59,6 @@ def search_terms(text: str) -> list[str]:
 
 
 class ParticipantQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ParticipantQuerySet":
-        """The participants of the user's teams, or everyone with ``view_all_teams``."""
-        if user.has_perm("participants.view_all_teams"):
-            return self
-        # A list of ids, not a subquery: with one team, SQLite can then walk the
-        # (team, name) index in order instead of sorting the whole team.
-        return self.filter(team_id__in=list(user.teams.values_list("pk", flat=True)))
-
     def search(self, text: str) -> "ParticipantQuerySet":
         """Participants whose name, reference, NINO or postcode contain every term.
 

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.participant_list, name="list"),
     path("new/", views.participant_create, name="create"),
     path("<int:pk>/", views.participant_detail, name="detail"),
-    path("<int:pk>/edit/", views.participant_edit, name="edit"),
     path("import/", import_views.participant_import, name="import"),
     path("import/<int:pk>/", import_views.participant_import_preview, name="import_preview"),
 ]

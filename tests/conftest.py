@@ -42,6 +42,19 @@ def administrator_client(client, administrator):
     return client
 
 
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Stored files go to a temporary folder, never into the project."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Serve static files without the production manifest (built by collectstatic), and

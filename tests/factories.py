@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from milestones.models import FinancialMilestone, ParticipantMilestone, Programme
+from milestones.models import ParticipantMilestone
 from organisations.models import Address, Organisation, PostcodeAddress
 from participants.models import Participant, Team
+from programmes.models import FinancialMilestone, Programme
 from trackers.models import EvidenceDocument, Tracker
 
 PASSWORD = "correct-horse-battery"

@@ -52,11 +52,14 @@ INSTALLED_APPS = [
     "axes",
     "phonenumber_field",
     "simple_history",
-    "tracker_site",
+    # The project's layers, from the bottom (see the README's Layout).
+    "common",
     "organisations",
-    "milestones",
+    "programmes",
     "participants",
     "trackers",
+    "milestones",
+    "tracker_site",
 ]
 
 MIDDLEWARE = [
@@ -71,8 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "tracker_site.middleware.htmx_login_redirect",
-    "tracker_site.middleware.no_store_when_signed_in",
+    "common.middleware.htmx_login_redirect",
+    "common.middleware.no_store_when_signed_in",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -94,7 +97,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "tracker_site.forms.FormRenderer"
+FORM_RENDERER = "common.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(

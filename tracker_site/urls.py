@@ -12,6 +12,8 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("participants/<int:participant_pk>/trackers/", include("trackers.urls")),
     path("organisations/", include("organisations.urls")),
-    path("milestones/", include("milestones.urls")),
+    # The gathering layer's pages: the Milestones pages, and the participant and tracker
+    # pages whose save moves milestones (their paths sit beside the other pages').
+    path("", include("milestones.urls")),
     path("admin/", admin.site.urls),
 ]

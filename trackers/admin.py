@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from participants.models import Participant
+from participants.access import participants_for
 from trackers.models import EvidenceDocument, Tracker
 
 
@@ -52,4 +52,4 @@ class EvidenceDocumentAdmin(SimpleHistoryAdmin):
 
 
 def _visible(request):
-    return Participant.objects.visible_to(request.user).values("pk")
+    return participants_for(request.user).values("pk")

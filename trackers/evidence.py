@@ -1,8 +1,9 @@
-"""Evidence documents: checking uploaded files, storing them, and deleting them.
+"""Evidence files: checking uploads, and storing them so that none outlives a failed save.
 
 Everything that decides whether a file may be kept, and everything that writes one to
-storage, lives here, so the tracker's create page and the upload page accept exactly
-the same files and never leave a stored file without its row.
+storage, lives here; ``trackers.services.add_evidence`` is the one writer that uses it,
+so the tracker's create page and the upload page accept exactly the same files and never
+leave a stored file without its row.
 
 Allowed: PDF, JPEG and PNG, each at most 10 MB, the type read from the content. Word
 files (DOCX) are not accepted: a DOCX is a ZIP archive that would need its own checks
@@ -16,6 +17,7 @@ import os
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,7 +25,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image
 
 from trackers.models import EvidenceDocument, Tracker
@@ -244,88 +245,72 @@ class EvidenceFilesField(forms.FileField):
         return uploads
 
 
-@contextmanager
-def files_removed_on_failure() -> Iterator[list[str]]:
-    """A transaction that also takes back the files stored in it.
+# The storage names of the files saved inside the outermost files_removed_on_failure().
+_stored_files: ContextVar[list[str] | None] = ContextVar("stored_evidence_files", default=None)
 
-    Yields a list for the storage names of files saved inside the block (store_documents
-    appends to it). If anything in the block, or the commit, raises, the transaction is
-    rolled back, every listed file is deleted from default_storage, and the error is
-    raised again. Use it as the outermost transaction: files stored inside it are not
-    removed if a transaction around it rolls back later.
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[None]:
+    """A transaction that also takes back the evidence files stored in it.
+
+    If anything in the block, or the commit, raises, the transaction is rolled back, the
+    files ``store_document`` saved inside the block are deleted from default_storage, and
+    the error is raised again. Blocks nest: an inner block that fails removes its own
+    files, and the outermost block removes every file stored inside it, so a failure
+    after an inner block has finished still leaves no file behind.
     """
-    stored: list[str] = []
+    token = _stored_files.set([]) if _stored_files.get() is None else None
+    stored = _stored_files.get()
+    first = len(stored)
     try:
         with transaction.atomic():
-            yield stored
+            yield
     except BaseException:
-        for name in stored:
+        for name in stored[first:]:
             try:
                 default_storage.delete(name)
             except OSError:
                 logger.exception("Could not remove the evidence file %s after a failed save", name)
+        del stored[first:]
         raise
+    finally:
+        if token is not None:
+            _stored_files.reset(token)
 
 
-def store_documents(
-    *,
-    tracker: Tracker,
-    uploads: list[UploadedFile],
-    kind: str,
-    uploaded_by: AbstractBaseUser,
-    stored: list[str],
-) -> list[EvidenceDocument]:
-    """Store each upload and record it as an evidence document of the tracker.
-
-    Side effects: saves every file to default_storage under ``evidence/<random hex>``
-    (the user's file name is kept only in the row), appends each storage name to
-    ``stored`` as soon as the file is saved, and creates one EvidenceDocument row (and
-    its history row) per file with its SHA-256, size, detected type and uploader. Each
-    file is checked again with check_upload, so nothing unchecked is ever kept. Call it
-    inside ``files_removed_on_failure()`` and pass the list that yields.
-    """
-    documents = []
-    for upload in uploads:
-        content_type = check_upload(upload)
-        digest = hashlib.sha256()
-        size = 0
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            size += len(chunk)
-        upload.seek(0)
-        document = EvidenceDocument(
-            tracker=tracker,
-            original_name=os.path.basename(upload.name),
-            kind=kind,
-            content_type=content_type,
-            size=size,
-            sha256=digest.hexdigest(),
-            uploaded_by=uploaded_by,
-        )
-        # The field names the file with evidence_path: evidence/<random hex>.
-        document.file.save(upload.name, upload, save=False)
-        stored.append(document.file.name)
-        document.full_clean()
-        document.save()
-        documents.append(document)
-    return documents
-
-
-@transaction.atomic
-def delete_document(
-    *, document: EvidenceDocument, deleted_by: AbstractBaseUser
+def store_document(
+    upload: UploadedFile, *, tracker: Tracker, kind: str, uploaded_by: AbstractBaseUser
 ) -> EvidenceDocument:
-    """Mark the document deleted by this user, now; return it.
+    """Store the upload and record it as an evidence document of the tracker.
 
-    Side effects: sets deleted_by and deleted_at (a history row records the change).
-    The stored file is kept: the document may be evidence behind a claim already made,
-    and a claim's evidence must still be producible at audit; removing files is a
-    matter for the retention policy, not for the person deleting. A document already
-    deleted (by someone else a moment ago) keeps its first deletion.
+    Side effects: saves the file to default_storage under ``evidence/<random hex>`` (the
+    user's file name is kept only in the row) and creates its EvidenceDocument row (and
+    history row) with its SHA-256, size, detected type and uploader. The file is checked
+    again with check_upload, so nothing unchecked is ever kept. Only inside
+    ``files_removed_on_failure()``, which removes the file if the save fails.
     """
-    locked = EvidenceDocument.objects.select_for_update().get(pk=document.pk)
-    if locked.deleted_at is None:
-        locked.deleted_by = deleted_by
-        locked.deleted_at = timezone.now()
-        locked.save(update_fields=["deleted_by", "deleted_at"])
-    return locked
+    stored = _stored_files.get()
+    if stored is None:
+        raise RuntimeError("Store evidence inside files_removed_on_failure().")
+    content_type = check_upload(upload)
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in upload.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    document = EvidenceDocument(
+        tracker=tracker,
+        original_name=os.path.basename(upload.name),
+        kind=kind,
+        content_type=content_type,
+        size=size,
+        sha256=digest.hexdigest(),
+        uploaded_by=uploaded_by,
+    )
+    # The field names the file with evidence_path: evidence/<random hex>.
+    document.file.save(upload.name, upload, save=False)
+    stored.append(document.file.name)
+    document.full_clean()
+    document.save()
+    return document

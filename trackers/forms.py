@@ -6,36 +6,18 @@ import uuid
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from milestones.models import MinimumWageRate
+from common.forms import DateInput, StaffChoiceField
 from organisations.models import Organisation
+from participants.access import staff_who_see
 from participants.models import Participant
-from tracker_site.forms import DateInput, StaffChoiceField, active_staff
+from programmes.models import MinimumWageRate
 from trackers.evidence import EvidenceFilesField
 from trackers.models import EvidenceDocument, Tracker
 
 # Listed in the employer select before anyone searches; search finds the rest.
 EMPLOYERS_LISTED = 200
-
-
-def assignees_for(participant: Participant) -> QuerySet:
-    """Active staff who can see the participant: their team, or every team."""
-    return active_staff(
-        Q(teams=participant.team_id)
-        | Q(groups__permissions__codename="view_all_teams")
-        | Q(user_permissions__codename="view_all_teams")
-    )
-
-
-def employer_choices(selected: str | int | None) -> QuerySet[Organisation]:
-    """Confirmed organisations, plus the one already chosen (so that an Unconfirmed one
-    chosen in the dialog gets a clear message rather than "not one of the choices")."""
-    choices = Organisation.objects.exclude(status=Organisation.Status.ARCHIVED)
-    if selected and str(selected).isdigit():
-        return choices.filter(Q(status=Organisation.Status.CONFIRMED) | Q(pk=selected))
-    return choices.confirmed()
 
 
 class TrackerForm(forms.ModelForm):
@@ -75,7 +57,7 @@ class TrackerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.participant = participant
         self.user = user
-        self.fields["assignee"].queryset = assignees_for(participant)
+        self.fields["assignee"].queryset = staff_who_see(participant.team)
         self._set_employer_choices(self["organisation"].value())
         # Required for a job only, which clean() checks: not marked "(optional)".
         self.fields["organisation"].conditionally_required = True
@@ -92,8 +74,8 @@ class TrackerForm(forms.ModelForm):
         """Validate against every eligible employer, but list only the first
         EMPLOYERS_LISTED (and the one chosen): search-as-you-type finds the rest."""
         field = self.fields["organisation"]
-        field.queryset = employer_choices(selected)
-        listed = list(field.queryset.order_by("name", "pk")[:EMPLOYERS_LISTED])
+        field.queryset = Organisation.objects.eligible_employers(selected)
+        listed = list(field.queryset.by_name()[:EMPLOYERS_LISTED])
         if selected and str(selected).isdigit() and int(selected) not in {o.pk for o in listed}:
             listed += list(field.queryset.filter(pk=selected))
         field.widget.choices = [("", "Choose…")] + [(o.pk, o.name) for o in listed]
@@ -158,11 +140,12 @@ class TrackerForm(forms.ModelForm):
                     "it, then tick the box below to confirm it is right.",
                 )
 
-    def save(self, commit=True):
-        tracker = super().save(commit=False)
-        tracker.participant = self.participant
-        tracker.below_minimum_confirmed = bool(self.below_minimum)
-        return tracker
+    @property
+    def tracker_fields(self) -> dict:
+        """The tracker's own field values, as the tracker services take them."""
+        fields = {name: self.cleaned_data[name] for name in self._meta.fields}
+        fields["below_minimum_confirmed"] = self.below_minimum is not None
+        return fields
 
 
 class TrackerCreateForm(TrackerForm):

@@ -18,11 +18,22 @@ class TrackerQuerySet(models.QuerySet):
     def for_participant_list(self) -> "TrackerQuerySet":
         return self.select_related("organisation", "assignee").order_by("-start_date", "-id")
 
-    def assigned_to(self, user) -> "TrackerQuerySet":
-        return self.filter(assignee=user)
-
-    def open(self) -> "TrackerQuerySet":
-        return self.exclude(status=Tracker.Status.CLOSED)
+    def overlapping(self, tracker: "Tracker") -> "TrackerQuerySet":
+        """The participant's other jobs with the same employer whose dates overlap it."""
+        if tracker.organisation_id is None:
+            return self.none()
+        others = (
+            self.filter(
+                participant_id=tracker.participant_id,
+                organisation_id=tracker.organisation_id,
+                type=Tracker.Type.JOB,
+            )
+            .exclude(pk=tracker.pk)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=tracker.start_date))
+        )
+        if tracker.end_date:
+            others = others.filter(start_date__lte=tracker.end_date)
+        return others
 
 
 class Tracker(models.Model):

@@ -1,13 +1,24 @@
-"""Writes of trackers: create (with evidence), edit with a version check, end a job."""
+"""Writes of trackers and their evidence: create (with evidence), edit with a version
+check, end a job, add and delete evidence.
+
+These write trackers only. A tracker change also moves the participant's milestones, so
+pages call the gathering layer's ``milestones.services``, which call these and then
+recalculate, in one transaction.
+"""
 
 import datetime
 import uuid
+from collections.abc import Sequence
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from trackers.evidence import files_removed_on_failure, store_documents
+from participants.models import Participant
+from trackers.evidence import files_removed_on_failure, store_document
 from trackers.models import EvidenceDocument, Tracker
-from trackers.projections import recalculate_participant
 
 
 class TrackerChanged(Exception):
@@ -20,41 +31,44 @@ class TrackerChanged(Exception):
 
 def create_tracker(
     *,
-    tracker: Tracker,
+    participant: Participant,
     submission_token: uuid.UUID,
-    documents=(),
+    documents: Sequence[UploadedFile] = (),
     document_kind: str = EvidenceDocument.Kind.OTHER,
     confirm_organisation: bool = False,
-    created_by,
+    created_by: AbstractBaseUser,
+    **fields,
 ) -> tuple[Tracker, bool]:
-    """Save a new tracker and its evidence documents in one transaction.
+    """Save a new tracker of the participant, with ``fields`` (its own field values), and
+    its evidence documents, in one transaction.
 
     Returns ``(tracker, created)``. A second submission of the same form (same token)
     returns the first tracker and stores nothing. With ``confirm_organisation`` the
-    employer is confirmed by ``created_by`` first. The participant's milestones are
-    recalculated. Stored files are removed again if anything fails.
+    employer is confirmed by ``created_by`` first. Stored files are removed again if
+    anything fails.
     """
     existing = Tracker.objects.filter(submission_token=submission_token).first()
     if existing:
         return existing, False
-    tracker.submission_token = submission_token
-    tracker.created_by = tracker._history_user = created_by
+    tracker = Tracker(
+        participant=participant, submission_token=submission_token, created_by=created_by, **fields
+    )
+    tracker._history_user = created_by
     try:
-        with files_removed_on_failure() as stored:
-            if confirm_organisation and not tracker.organisation.is_confirmed:
+        with files_removed_on_failure():
+            if (
+                confirm_organisation
+                and tracker.organisation
+                and not tracker.organisation.is_confirmed
+            ):
                 tracker.organisation.confirm(by=created_by)
             tracker.full_clean()
             tracker.save()
-            store_documents(
-                tracker=tracker,
-                uploads=list(documents),
-                kind=document_kind,
-                uploaded_by=created_by,
-                stored=stored,
+            add_evidence(
+                tracker=tracker, uploads=documents, kind=document_kind, uploaded_by=created_by
             )
-            recalculate_participant(tracker.participant)
-    except IntegrityError:
-        # Two submissions raced past the check above: the other one won.
+    except (IntegrityError, ValidationError):
+        # Two submissions raced past the check above, and the other one won.
         existing = Tracker.objects.filter(submission_token=submission_token).first()
         if existing is None:
             raise
@@ -63,40 +77,73 @@ def create_tracker(
 
 
 @transaction.atomic
-def update_tracker(*, tracker: Tracker, loaded_version: int, changed_by) -> Tracker:
-    """Save edits made to the version the user loaded and recalculate the participant's
-    milestones; raise TrackerChanged if someone else saved since (their data is kept)."""
+def update_tracker(
+    *, tracker: Tracker, loaded_version: int, changed_by: AbstractBaseUser, **fields
+) -> Tracker:
+    """Save these field values to the version of the tracker the user loaded; raise
+    TrackerChanged if someone else saved it since (their data is kept)."""
     current = Tracker.objects.select_for_update().get(pk=tracker.pk)
     if current.version != loaded_version:
         raise TrackerChanged(current)
+    for name, value in fields.items():
+        setattr(tracker, name, value)
     tracker.version = current.version + 1
     tracker._history_user = changed_by
     tracker.full_clean()
     tracker.save()
-    recalculate_participant(tracker.participant)
     return tracker
 
 
-@transaction.atomic
 def end_tracker(
-    *, tracker: Tracker, end_date: datetime.date, note: str, loaded_version: int, ended_by
+    *,
+    tracker: Tracker,
+    end_date: datetime.date,
+    note: str,
+    loaded_version: int,
+    ended_by: AbstractBaseUser,
 ) -> Tracker:
     """Record the end of the job and close the tracker."""
-    tracker.end_date = end_date
-    tracker.end_note = note
-    tracker.status = Tracker.Status.CLOSED
-    return update_tracker(tracker=tracker, loaded_version=loaded_version, changed_by=ended_by)
+    return update_tracker(
+        tracker=tracker,
+        loaded_version=loaded_version,
+        changed_by=ended_by,
+        end_date=end_date,
+        end_note=note,
+        status=Tracker.Status.CLOSED,
+    )
 
 
-def overlapping_jobs(tracker: Tracker) -> list[Tracker]:
-    """The participant's other jobs with the same employer whose dates overlap this one."""
-    if tracker.organisation_id is None:
-        return []
-    others = tracker.participant.trackers.filter(
-        organisation_id=tracker.organisation_id, type=Tracker.Type.JOB
-    ).exclude(pk=tracker.pk)
-    if tracker.end_date:
-        others = others.filter(start_date__lte=tracker.end_date)
-    return [
-        other for other in others if other.end_date is None or other.end_date >= tracker.start_date
-    ]
+def add_evidence(
+    *,
+    tracker: Tracker,
+    uploads: Sequence[UploadedFile],
+    kind: str,
+    uploaded_by: AbstractBaseUser,
+) -> list[EvidenceDocument]:
+    """Store each upload as an evidence document of the tracker: all of them or, if any
+    fails (OSError from storage, say), none, with no stored file left behind."""
+    with files_removed_on_failure():
+        return [
+            store_document(upload, tracker=tracker, kind=kind, uploaded_by=uploaded_by)
+            for upload in uploads
+        ]
+
+
+@transaction.atomic
+def delete_evidence(
+    *, document: EvidenceDocument, deleted_by: AbstractBaseUser
+) -> EvidenceDocument:
+    """Mark the document deleted by this user, now; return it.
+
+    Side effects: sets deleted_by and deleted_at (a history row records the change).
+    The stored file is kept: the document may be evidence behind a claim already made,
+    and a claim's evidence must still be producible at audit; removing files is a
+    matter for the retention policy, not for the person deleting. A document already
+    deleted (by someone else a moment ago) keeps its first deletion.
+    """
+    locked = EvidenceDocument.objects.select_for_update().get(pk=document.pk)
+    if locked.deleted_at is None:
+        locked.deleted_by = deleted_by
+        locked.deleted_at = timezone.now()
+        locked.save(update_fields=["deleted_by", "deleted_at"])
+    return locked

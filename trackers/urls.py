@@ -5,10 +5,7 @@ from trackers.views import documents, trackers
 app_name = "trackers"
 urlpatterns = [
     path("", trackers.tracker_list, name="list"),
-    path("new/", trackers.tracker_create, name="create"),
     path("<int:pk>/", trackers.tracker_detail, name="detail"),
-    path("<int:pk>/edit/", trackers.tracker_edit, name="edit"),
-    path("<int:pk>/end/", trackers.tracker_end, name="end"),
     path("<int:pk>/documents/new/", documents.document_upload, name="document_upload"),
     path(
         "<int:pk>/documents/<int:document_pk>/",

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import phonenumber_field.modelfields
 import simple_history.models
-import tracker_site.uk
+import common.uk
 from django.conf import settings
 from django.db import migrations, models
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('line_3', models.CharField(blank=True, max_length=200, verbose_name='address line 3')),
                 ('town', models.CharField(max_length=100, verbose_name='town or city')),
                 ('county', models.CharField(blank=True, max_length=100)),
-                ('postcode', tracker_site.uk.PostcodeField(db_index=True, max_length=8)),
+                ('postcode', common.uk.PostcodeField(db_index=True, max_length=8)),
                 ('is_primary', models.BooleanField(default=False, verbose_name='primary address')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='organisations.organisation')),
             ],
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('line_3', models.CharField(blank=True, max_length=200, verbose_name='address line 3')),
                 ('town', models.CharField(max_length=100, verbose_name='town or city')),
                 ('county', models.CharField(blank=True, max_length=100)),
-                ('postcode', tracker_site.uk.PostcodeField(db_index=True, max_length=8)),
+                ('postcode', common.uk.PostcodeField(db_index=True, max_length=8)),
                 ('is_primary', models.BooleanField(default=False, verbose_name='primary address')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                 ('line_3', models.CharField(blank=True, max_length=200, verbose_name='address line 3')),
                 ('town', models.CharField(max_length=100, verbose_name='town or city')),
                 ('county', models.CharField(blank=True, max_length=100)),
-                ('postcode', tracker_site.uk.PostcodeField(db_index=True, max_length=8)),
+                ('postcode', common.uk.PostcodeField(db_index=True, max_length=8)),
             ],
             options={
                 'verbose_name': 'address file entry',

@@ -6,13 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.htmx import Event, saved, template_for
 from organisations.address_entry import AddressLookup, look_up
 from organisations.forms import AddressForm
 from organisations.models import Organisation
-from organisations.services import add_address, make_primary_address
-from organisations.views.dialogs import in_dialog, saved
-
-CHANGED = {"organisationChanged": {}}
+from organisations.services import make_primary_address, save_address
 
 
 @permission_required("organisations.view_organisation", raise_exception=True)
@@ -62,22 +60,16 @@ def _address_form_page(request, organisation, *, address) -> HttpResponse:
             data, "address", choice=data.get("address-choice") if "use_address" in data else None
         )
     elif data and form.is_valid():
-        if address is None:
-            address = add_address(organisation=organisation, address=form.save(commit=False))
-        else:
-            address = form.save()
+        address = save_address(organisation=organisation, address=address, **form.cleaned_data)
         messages.success(request, f"Address saved: {address}.")
         return saved(
             request,
-            events=CHANGED,
+            events={Event.ORGANISATION_CHANGED: {}},
             redirect_to=organisation.get_absolute_url(),
         )
-    template = "organisations/address_form.html"
-    if in_dialog(request):
-        template += "#dialog"
     return render(
         request,
-        template,
+        template_for(request, "organisations/address_form.html", "dialog"),
         {
             "organisation": organisation,
             "address": address,

@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
+from common.htmx import Event, saved, template_for
 from organisations.forms import ContactForm
 from organisations.models import Organisation
-from organisations.views.dialogs import in_dialog, saved
+from organisations.services import save_contact
 
 
 @permission_required("organisations.change_organisation", raise_exception=True)
@@ -34,21 +35,16 @@ def _contact_form_page(request, organisation, *, contact) -> HttpResponse:
         organisation=organisation,
     )
     if request.method == "POST" and form.is_valid():
-        contact = form.save(commit=False)
-        contact.organisation = organisation
-        contact.save()
+        contact = save_contact(organisation=organisation, contact=contact, **form.cleaned_data)
         messages.success(request, f"Contact saved: {contact}.")
         return saved(
             request,
-            events={"organisationChanged": {}},
+            events={Event.ORGANISATION_CHANGED: {}},
             redirect_to=organisation.get_absolute_url(),
         )
-    template = "organisations/contact_form.html"
-    if in_dialog(request):
-        template += "#dialog"
     return render(
         request,
-        template,
+        template_for(request, "organisations/contact_form.html", "dialog"),
         {
             "organisation": organisation,
             "contact": contact,

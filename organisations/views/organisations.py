@@ -7,6 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.history import history_changes
+from common.htmx import Event, saved, template_for
+from common.pagination import page_number, paginate
+from common.redirects import safe_next, with_query
 from organisations.address_entry import AddressLookup, look_up
 from organisations.forms import (
     AddressForm,
@@ -16,9 +20,6 @@ from organisations.forms import (
 )
 from organisations.models import Contact, Organisation
 from organisations.services import create_organisation, update_organisation
-from organisations.views.dialogs import in_dialog, safe_next, saved, with_query
-from tracker_site.history import history_changes
-from tracker_site.pagination import page_number, paginate
 
 HISTORY_SHOWN = 20
 CHOICES_SHOWN = 50
@@ -32,10 +33,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     page = paginate(organisations, page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
-    template = "organisations/organisation_list.html"
-    if in_dialog(request):
-        template += "#organisation-results"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        template_for(request, "organisations/organisation_list.html", "organisation-results"),
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
 
 
 @permission_required("organisations.view_organisation", raise_exception=True)
@@ -45,7 +47,7 @@ def organisation_choices(request: HttpRequest) -> HttpResponse:
     Confirmed organisations matching ``organisation_search``, and the one selected."""
     selected = request.GET.get("organisation", "")
     matches = Organisation.objects.confirmed().search(request.GET.get("organisation_search", ""))
-    options = list(matches.order_by("name", "pk")[:CHOICES_SHOWN])
+    options = list(matches.by_name()[:CHOICES_SHOWN])
     if selected.isdigit() and int(selected) not in {option.pk for option in options}:
         options = [*Organisation.objects.filter(pk=selected), *options]
     return render(
@@ -65,13 +67,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    template = "organisations/organisation_detail.html"
-    if in_dialog(request):
-        template += "#organisation-addresses-contacts"
     history = organisation.history.select_related("history_user")[:HISTORY_SHOWN]
     return render(
         request,
-        template,
+        template_for(
+            request, "organisations/organisation_detail.html", "organisation-addresses-contacts"
+        ),
         {"organisation": organisation, "history": history_changes(list(history))},
     )
 
@@ -113,16 +114,16 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             context["duplicates"] = duplicates
         else:
             organisation = create_organisation(
-                organisation=form.save(commit=False),
-                address=address_form.save(commit=False) if address_form.has_changed() else None,
-                contact=contact_form.save(commit=False) if contact_form.has_changed() else None,
+                organisation=form.cleaned_data,
+                address=address_form.cleaned_data if address_form.has_changed() else None,
+                contact=contact_form.cleaned_data if contact_form.has_changed() else None,
                 created_by=request.user,
             )
             messages.success(request, f"{organisation} was added.")
             next_url = safe_next(request)
             return saved(
                 request,
-                events={"organisationCreated": _chosen(organisation)},
+                events={Event.ORGANISATION_CREATED: _chosen(organisation)},
                 redirect_to=with_query(next_url, organisation=organisation.pk)
                 if next_url
                 else organisation.get_absolute_url(),
@@ -135,10 +136,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         "next": safe_next(request),
         "title": "Add an organisation",
     }
-    template = "organisations/organisation_create.html"
-    if in_dialog(request):
-        template += "#dialog"
-    return render(request, template, context)
+    return render(
+        request, template_for(request, "organisations/organisation_create.html", "dialog"), context
+    )
 
 
 @permission_required("organisations.change_organisation", raise_exception=True)
@@ -147,7 +147,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
-        update_organisation(organisation=form.save(commit=False), changed_by=request.user)
+        update_organisation(organisation=organisation, changed_by=request.user, **form.cleaned_data)
         messages.success(request, f"{organisation} was updated.")
         return redirect("organisations:detail", pk=organisation.pk)
     return render(

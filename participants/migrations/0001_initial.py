@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import phonenumber_field.modelfields
 import simple_history.models
-import tracker_site.uk
+import common.uk
 from django.conf import settings
 from django.db import migrations, models
 
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('milestones', '0001_initial'),
+        ('programmes', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -53,8 +53,8 @@ class Migration(migrations.Migration):
                 ('first_name', models.CharField(max_length=100)),
                 ('last_name', models.CharField(max_length=100)),
                 ('date_of_birth', models.DateField()),
-                ('nino', tracker_site.uk.NinoField(blank=True, max_length=9, verbose_name='National Insurance number')),
-                ('postcode', tracker_site.uk.PostcodeField(max_length=8)),
+                ('nino', common.uk.NinoField(blank=True, max_length=9, verbose_name='National Insurance number')),
+                ('postcode', common.uk.PostcodeField(max_length=8)),
                 ('email', models.EmailField(blank=True, max_length=254)),
                 ('phone', phonenumber_field.modelfields.PhoneNumberField(blank=True, max_length=128, region=None)),
                 ('programme_start_date', models.DateField()),
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
                 ('adviser', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='milestones.programme')),
+                ('programme', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme')),
                 ('team', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='participants.team')),
             ],
             options={
@@ -85,8 +85,8 @@ class Migration(migrations.Migration):
                 ('first_name', models.CharField(max_length=100)),
                 ('last_name', models.CharField(max_length=100)),
                 ('date_of_birth', models.DateField()),
-                ('nino', tracker_site.uk.NinoField(blank=True, max_length=9, verbose_name='National Insurance number')),
-                ('postcode', tracker_site.uk.PostcodeField(max_length=8)),
+                ('nino', common.uk.NinoField(blank=True, max_length=9, verbose_name='National Insurance number')),
+                ('postcode', common.uk.PostcodeField(max_length=8)),
                 ('email', models.EmailField(blank=True, max_length=254)),
                 ('phone', phonenumber_field.modelfields.PhoneNumberField(blank=True, max_length=128, region=None)),
                 ('programme_start_date', models.DateField()),
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('search_text', models.GeneratedField(db_persist=True, expression=django.db.models.functions.text.Lower(django.db.models.functions.text.Concat('reference', models.Value(' '), 'first_name', models.Value(' '), 'last_name', models.Value(' '), 'nino', models.Value(' '), 'postcode', models.Value(' '), django.db.models.functions.text.Replace('postcode', models.Value(' '), models.Value('')), output_field=models.TextField())), output_field=models.TextField())),
                 ('adviser', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='advised_participants', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participants', to='milestones.programme')),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participants', to='programmes.programme')),
                 ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participants', to='participants.team')),
             ],
             options={

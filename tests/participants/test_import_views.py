@@ -24,12 +24,6 @@ def csv_file(text: str | bytes, name: str = "referrals.csv") -> SimpleUploadedFi
 
 
 @pytest.fixture
-def supervisor_client(client, supervisor):
-    client.force_login(supervisor)
-    return client
-
-
-@pytest.fixture
 def uploaded(supervisor, north, programme):
     """A file of two new referrals, uploaded by the supervisor and not yet imported."""
     text = referral_csv(referral(reference="RS-1"), referral(reference="RS-2", nino=""))

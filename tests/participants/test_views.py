@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertTemplateUsed
 
-from milestones.models import FinancialMilestone, Programme
 from participants.models import Participant
-from tests.factories import ParticipantFactory, ProgrammeFactory, TrackerFactory, UserFactory
+from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory
+from tests.participants.helpers import participant_data
 
 pytestmark = pytest.mark.django_db
 
@@ -194,23 +194,6 @@ def test_participant_detail_rejects_post(administrator_client, north):
     assert response.status_code == 405
 
 
-def participant_data(programme, team, **overrides) -> dict:
-    return {
-        "reference": "rs-1001",
-        "first_name": "Mary-Jane",
-        "last_name": "O'Connor",
-        "date_of_birth": "1988-02-29",
-        "nino": "ab 12 34 56 c",
-        "postcode": "ls14ap",
-        "email": "mj@example.org",
-        "phone": "07912 345678",
-        "programme": programme.pk,
-        "programme_start_date": "2025-03-03",
-        "team": team.pk,
-        "adviser": "",
-    } | overrides
-
-
 def test_participant_create_saves_normalised_values_with_history(
     administrator_client, administrator, north
 ):
@@ -278,44 +261,3 @@ def test_participant_create_is_forbidden_to_compliance(client, compliance, north
 
     assert response.status_code == 403
     assert Participant.objects.count() == 0
-
-
-def test_participant_edit_saves_changes(administrator_client, north):
-    participant = ParticipantFactory(team=north)
-    data = participant_data(participant.programme, north, reference=participant.reference)
-
-    response = administrator_client.post(reverse("participants:edit", args=[participant.pk]), data)
-
-    participant.refresh_from_db()
-    assert response["Location"] == detail_url(participant)
-    assert (participant.last_name, participant.postcode) == ("O'Connor", "LS1 4AP")
-    assert participant.history.count() == 2
-
-
-def test_participant_edit_outside_users_teams_is_404(administrator_client, south):
-    participant = ParticipantFactory(team=south)
-
-    response = administrator_client.get(reverse("participants:edit", args=[participant.pk]))
-
-    assert response.status_code == 404
-
-
-def test_participant_edit_recalculates_milestones_when_the_programme_start_changes(
-    administrator_client, north
-):
-    programme = ProgrammeFactory(
-        name="Restart", milestones_enabled=True, scheme=Programme.Scheme.DWP_RESTART
-    )
-    FinancialMilestone.objects.create(programme=programme, position=1, name="M1", amount=100)
-    participant = ParticipantFactory(team=north, programme=programme)
-    TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
-    data = participant_data(
-        programme, north, reference=participant.reference, programme_start_date="2021-07-01"
-    )
-
-    administrator_client.post(reverse("participants:edit", args=[participant.pk]), data)
-
-    # The factory's tracker was saved without a recalculation; the edit made one. The job
-    # earns £244.20 a week, so £100 is reached on its third day.
-    milestone = participant.milestones.get()
-    assert (milestone.projected_date, milestone.status) == (datetime.date(2025, 6, 4), "achieved")

@@ -5,27 +5,21 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
-from tests.factories import MINIMAL_PDF, EvidenceDocumentFactory, TrackerFactory, UserFactory
+from tests.factories import MINIMAL_PDF, TrackerFactory, UserFactory
 from trackers.evidence import (
     MAX_FILES,
     MAX_SIZE,
     EvidenceFilesField,
     check_upload,
-    delete_document,
     files_removed_on_failure,
-    store_documents,
+    store_document,
 )
 from trackers.models import EvidenceDocument
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Stored files go to a temporary folder, never into the project."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+# Stored files go to a temporary folder, never into the project.
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 def stored_files(root) -> list[str]:
@@ -273,50 +267,45 @@ def test_evidence_files_field_refuses_more_than_ten_files():
 
 
 @pytest.mark.django_db
-def test_store_documents_records_hash_size_type_and_uploader_under_a_random_name(media_root):
+def test_store_document_records_hash_size_type_and_uploader_under_a_random_name(media_root):
     tracker = TrackerFactory()
     uploader = UserFactory()
-    files = [upload("../../Alex Smith payslip.pdf", MINIMAL_PDF), upload("scan.png", PNG_BYTES)]
 
-    with files_removed_on_failure() as stored:
-        documents = store_documents(
+    with files_removed_on_failure():
+        document = store_document(
+            upload("../../Alex Smith payslip.pdf", MINIMAL_PDF),
             tracker=tracker,
-            uploads=files,
             kind=EvidenceDocument.Kind.PAYSLIP,
             uploaded_by=uploader,
-            stored=stored,
         )
 
-    rows = EvidenceDocument.objects.order_by("id")
-    assert list(rows) == documents
-    assert [
-        (d.tracker, d.original_name, d.kind, d.content_type, d.size, d.sha256, d.uploaded_by)
-        for d in rows
-    ] == [
-        (
-            tracker,
-            "Alex Smith payslip.pdf",
-            "payslip",
-            "application/pdf",
-            len(MINIMAL_PDF),
-            hashlib.sha256(MINIMAL_PDF).hexdigest(),
-            uploader,
-        ),
-        (
-            tracker,
-            "scan.png",
-            "payslip",
-            "image/png",
-            len(PNG_BYTES),
-            hashlib.sha256(PNG_BYTES).hexdigest(),
-            uploader,
-        ),
-    ]
-    assert stored == [d.file.name for d in rows]
-    assert all(re.fullmatch(r"evidence/[0-9a-f]{32}", name) for name in stored)
-    assert stored_files(media_root) == sorted(stored)
-    assert [(media_root / name).read_bytes() for name in stored] == [MINIMAL_PDF, PNG_BYTES]
-    assert EvidenceDocument.history.count() == 2
+    row = EvidenceDocument.objects.get()
+    assert row == document
+    assert (row.tracker, row.original_name, row.kind, row.content_type, row.size, row.sha256,
+            row.uploaded_by) == (
+        tracker, "Alex Smith payslip.pdf", "payslip", "application/pdf", len(MINIMAL_PDF),
+        hashlib.sha256(MINIMAL_PDF).hexdigest(), uploader,
+    )  # fmt: skip
+    assert re.fullmatch(r"evidence/[0-9a-f]{32}", row.file.name)
+    assert stored_files(media_root) == [row.file.name]
+    assert (media_root / row.file.name).read_bytes() == MINIMAL_PDF
+    assert EvidenceDocument.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_store_document_outside_files_removed_on_failure_is_refused(media_root):
+    tracker = TrackerFactory()
+
+    with pytest.raises(RuntimeError, match="inside files_removed_on_failure"):
+        store_document(
+            upload("payslip.pdf", MINIMAL_PDF),
+            tracker=tracker,
+            kind=EvidenceDocument.Kind.PAYSLIP,
+            uploaded_by=tracker.created_by,
+        )
+
+    assert EvidenceDocument.objects.count() == 0
+    assert stored_files(media_root) == []
 
 
 @pytest.mark.django_db
@@ -327,16 +316,15 @@ def test_files_removed_on_failure_leaves_no_file_and_no_row_when_a_later_step_fa
 
     with (
         pytest.raises(RuntimeError, match="claim could not be recorded"),
-        files_removed_on_failure() as stored,
+        files_removed_on_failure(),
     ):
-        store_documents(
+        document = store_document(
+            upload("payslip.pdf", MINIMAL_PDF),
             tracker=tracker,
-            uploads=[upload("payslip.pdf", MINIMAL_PDF)],
             kind=EvidenceDocument.Kind.PAYSLIP,
             uploaded_by=tracker.created_by,
-            stored=stored,
         )
-        assert stored_files(media_root) == stored
+        assert stored_files(media_root) == [document.file.name]
         raise RuntimeError("claim could not be recorded")
 
     assert EvidenceDocument.objects.count() == 0
@@ -345,51 +333,54 @@ def test_files_removed_on_failure_leaves_no_file_and_no_row_when_a_later_step_fa
 
 
 @pytest.mark.django_db
-def test_store_documents_checks_each_file_again_and_takes_back_the_earlier_ones(media_root):
+def test_files_removed_on_failure_nested_takes_back_an_inner_blocks_files_when_the_outer_fails(
+    media_root,
+):
+    """An inner block that finished is still undone, files and all, by its outer block."""
     tracker = TrackerFactory()
-    files = [upload("payslip.pdf", MINIMAL_PDF), upload("payslip2.pdf", b"MZ\x90\x00")]
 
-    with pytest.raises(ValidationError) as refusal, files_removed_on_failure() as stored:
-        store_documents(
-            tracker=tracker,
-            uploads=files,
-            kind=EvidenceDocument.Kind.PAYSLIP,
-            uploaded_by=tracker.created_by,
-            stored=stored,
-        )
+    with pytest.raises(RuntimeError), files_removed_on_failure():
+        with files_removed_on_failure():
+            store_document(
+                upload("payslip.pdf", MINIMAL_PDF),
+                tracker=tracker,
+                kind=EvidenceDocument.Kind.PAYSLIP,
+                uploaded_by=tracker.created_by,
+            )
+        raise RuntimeError("recalculation failed")
 
-    assert refusal.value.messages == ["payslip2.pdf is not a PDF, JPEG or PNG file."]
     assert EvidenceDocument.objects.count() == 0
     assert stored_files(media_root) == []
 
 
 @pytest.mark.django_db
-def test_delete_document_records_who_and_when_and_keeps_the_file(media_root):
-    document = EvidenceDocumentFactory()
-    supervisor = UserFactory(role="Supervisor")
-    before = timezone.now()
+def test_files_removed_on_failure_nested_failure_inside_keeps_the_outer_blocks_files(
+    media_root,
+):
+    tracker = TrackerFactory()
 
-    delete_document(document=document, deleted_by=supervisor)
+    with files_removed_on_failure():
+        kept = store_document(
+            upload("contract.pdf", MINIMAL_PDF),
+            tracker=tracker,
+            kind=EvidenceDocument.Kind.CONTRACT,
+            uploaded_by=tracker.created_by,
+        )
+        with pytest.raises(ValidationError), files_removed_on_failure():
+            store_document(
+                upload("payslip.pdf", MINIMAL_PDF),
+                tracker=tracker,
+                kind=EvidenceDocument.Kind.PAYSLIP,
+                uploaded_by=tracker.created_by,
+            )
+            store_document(
+                upload("virus.pdf", b"MZ\x90\x00"),
+                tracker=tracker,
+                kind=EvidenceDocument.Kind.PAYSLIP,
+                uploaded_by=tracker.created_by,
+            )
 
-    document.refresh_from_db()
-    assert document.deleted_by == supervisor
-    assert before <= document.deleted_at <= timezone.now()
-    assert list(EvidenceDocument.objects.current()) == []
-    assert stored_files(media_root) == [document.file.name]
-    assert [(h.history_type, h.deleted_by_id) for h in document.history.order_by("history_id")] == [
-        ("+", None),
-        ("~", supervisor.pk),
+    assert list(EvidenceDocument.objects.values_list("original_name", flat=True)) == [
+        "contract.pdf"
     ]
-
-
-@pytest.mark.django_db
-def test_delete_document_already_deleted_keeps_the_first_deletion():
-    document = EvidenceDocumentFactory()
-    first, second = UserFactory(role="Supervisor"), UserFactory(role="Supervisor")
-    delete_document(document=document, deleted_by=first)
-
-    delete_document(document=document, deleted_by=second)
-
-    document.refresh_from_db()
-    assert document.deleted_by == first
-    assert document.history.count() == 2
+    assert stored_files(media_root) == [kept.file.name]

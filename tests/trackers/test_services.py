@@ -1,43 +1,49 @@
 import datetime
+import hashlib
 import threading
 import uuid
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import timezone
 
-from tests.factories import OrganisationFactory, ParticipantFactory, TrackerFactory, UserFactory
+from tests.factories import (
+    EvidenceDocumentFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    TrackerFactory,
+    UserFactory,
+)
 from trackers.models import EvidenceDocument, Tracker
 from trackers.services import (
     TrackerChanged,
+    add_evidence,
     create_tracker,
+    delete_evidence,
     end_tracker,
-    overlapping_jobs,
     update_tracker,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+# Stored files go to a temporary folder, never into the project.
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
-def new_tracker(**fields) -> Tracker:
-    return Tracker(
-        **{
-            "participant": ParticipantFactory(),
-            "type": Tracker.Type.JOB,
-            "description": "Care assistant",
-            "organisation": OrganisationFactory(status="confirmed"),
-            "start_date": datetime.date(2025, 6, 2),
-            "weekly_hours": Decimal("20"),
-            "hourly_rate": Decimal("12.21"),
-        }
-        | fields
-    )
+def new_tracker(**fields) -> dict:
+    """What create_tracker takes for a tracker: its participant and its own fields."""
+    return {
+        "participant": ParticipantFactory(),
+        "type": Tracker.Type.JOB,
+        "description": "Care assistant",
+        "organisation": OrganisationFactory(status="confirmed"),
+        "start_date": datetime.date(2025, 6, 2),
+        "weekly_hours": Decimal("20"),
+        "hourly_rate": Decimal("12.21"),
+    } | fields
 
 
 def pdf(name="payslip.pdf") -> SimpleUploadedFile:
@@ -53,7 +59,7 @@ def test_create_tracker_saves_tracker_and_documents(settings):
     user = UserFactory()
 
     tracker, created = create_tracker(
-        tracker=new_tracker(), submission_token=uuid.uuid4(), documents=[pdf()], created_by=user
+        **new_tracker(), submission_token=uuid.uuid4(), documents=[pdf()], created_by=user
     )
 
     assert created is True
@@ -66,10 +72,10 @@ def test_create_tracker_saves_tracker_and_documents(settings):
 @pytest.mark.django_db
 def test_create_tracker_with_a_used_token_returns_the_first_tracker():
     user, token = UserFactory(), uuid.uuid4()
-    first, _ = create_tracker(tracker=new_tracker(), submission_token=token, created_by=user)
+    first, _ = create_tracker(**new_tracker(), submission_token=token, created_by=user)
 
     again, created = create_tracker(
-        tracker=new_tracker(), submission_token=token, documents=[pdf()], created_by=user
+        **new_tracker(), submission_token=token, documents=[pdf()], created_by=user
     )
 
     assert (again, created) == (first, False)
@@ -88,7 +94,7 @@ def test_create_tracker_failure_after_the_file_is_stored_leaves_no_row_and_no_fi
 
     with pytest.raises(OSError):
         create_tracker(
-            tracker=new_tracker(),
+            **new_tracker(),
             submission_token=uuid.uuid4(),
             documents=[pdf()],
             created_by=UserFactory(),
@@ -100,11 +106,9 @@ def test_create_tracker_failure_after_the_file_is_stored_leaves_no_row_and_no_fi
 
 @pytest.mark.django_db
 def test_create_tracker_invalid_tracker_stores_nothing(settings):
-    tracker = new_tracker(end_date=datetime.date(2025, 1, 1))
-
-    with pytest.raises(Exception, match="end date"):
+    with pytest.raises(ValidationError, match="end date"):
         create_tracker(
-            tracker=tracker,
+            **new_tracker(end_date=datetime.date(2025, 1, 1)),
             submission_token=uuid.uuid4(),
             documents=[pdf()],
             created_by=UserFactory(),
@@ -124,7 +128,7 @@ def test_create_tracker_two_simultaneous_submissions_make_one_tracker():
     def submit(tracker):
         barrier.wait()
         try:
-            results.append(create_tracker(tracker=tracker, submission_token=token, created_by=user))
+            results.append(create_tracker(**tracker, submission_token=token, created_by=user))
         finally:
             connection.close()
 
@@ -142,12 +146,14 @@ def test_create_tracker_two_simultaneous_submissions_make_one_tracker():
 def test_update_tracker_refuses_a_stale_version():
     tracker = TrackerFactory()
     mine, theirs = Tracker.objects.get(pk=tracker.pk), Tracker.objects.get(pk=tracker.pk)
-    theirs.weekly_hours = Decimal("30")
-    update_tracker(tracker=theirs, loaded_version=1, changed_by=UserFactory())
-    mine.weekly_hours = Decimal("10")
+    update_tracker(
+        tracker=theirs, loaded_version=1, changed_by=UserFactory(), weekly_hours=Decimal("30")
+    )
 
     with pytest.raises(TrackerChanged):
-        update_tracker(tracker=mine, loaded_version=1, changed_by=UserFactory())
+        update_tracker(
+            tracker=mine, loaded_version=1, changed_by=UserFactory(), weekly_hours=Decimal("10")
+        )
 
     tracker.refresh_from_db()
     assert (tracker.weekly_hours, tracker.version) == (Decimal("30.00"), 2)
@@ -175,7 +181,94 @@ def test_end_tracker_closes_and_records_who(administrator):
 
 
 @pytest.mark.django_db
-def test_overlapping_jobs_finds_only_the_same_employer_in_overlapping_dates():
+def test_create_tracker_can_confirm_the_employer_first(supervisor):
+    employer = OrganisationFactory(status="unconfirmed")
+
+    tracker, _ = create_tracker(
+        **new_tracker(organisation=employer),
+        submission_token=uuid.uuid4(),
+        confirm_organisation=True,
+        created_by=supervisor,
+    )
+
+    employer.refresh_from_db()
+    assert (employer.status, employer.confirmed_by) == ("confirmed", supervisor)
+    assert tracker.organisation == employer
+
+
+@pytest.mark.django_db
+def test_add_evidence_records_hash_size_type_and_uploader(media_root):
+    tracker = TrackerFactory()
+    uploader = UserFactory()
+
+    documents = add_evidence(
+        tracker=tracker,
+        uploads=[pdf("../../Alex Smith payslip.pdf"), pdf("p60.pdf")],
+        kind=EvidenceDocument.Kind.PAYSLIP,
+        uploaded_by=uploader,
+    )
+
+    rows = list(EvidenceDocument.objects.order_by("id"))
+    assert rows == documents
+    assert [(d.original_name, d.kind, d.size, d.sha256, d.uploaded_by) for d in rows] == [
+        ("Alex Smith payslip.pdf", "payslip", len(PDF), hashlib.sha256(PDF).hexdigest(), uploader),
+        ("p60.pdf", "payslip", len(PDF), hashlib.sha256(PDF).hexdigest(), uploader),
+    ]
+    assert sorted(p.relative_to(media_root).as_posix() for p in media_root.rglob("*") if p.is_file()) == sorted(d.file.name for d in rows)  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_add_evidence_with_one_bad_file_keeps_none_of_them(media_root):
+    tracker = TrackerFactory()
+    files = [pdf("payslip.pdf"), SimpleUploadedFile("payslip2.pdf", b"MZ\x90\x00")]
+
+    with pytest.raises(ValidationError) as refusal:
+        add_evidence(
+            tracker=tracker,
+            uploads=files,
+            kind=EvidenceDocument.Kind.PAYSLIP,
+            uploaded_by=tracker.created_by,
+        )
+
+    assert refusal.value.messages == ["payslip2.pdf is not a PDF, JPEG or PNG file."]
+    assert EvidenceDocument.objects.count() == 0
+    assert [p for p in media_root.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.django_db
+def test_delete_evidence_records_who_and_when_and_keeps_the_file(media_root):
+    document = EvidenceDocumentFactory()
+    supervisor = UserFactory(role="Supervisor")
+    before = timezone.now()
+
+    delete_evidence(document=document, deleted_by=supervisor)
+
+    document.refresh_from_db()
+    assert document.deleted_by == supervisor
+    assert before <= document.deleted_at <= timezone.now()
+    assert list(EvidenceDocument.objects.current()) == []
+    assert (media_root / document.file.name).is_file()
+    assert [(h.history_type, h.deleted_by_id) for h in document.history.order_by("history_id")] == [
+        ("+", None),
+        ("~", supervisor.pk),
+    ]
+
+
+@pytest.mark.django_db
+def test_delete_evidence_already_deleted_keeps_the_first_deletion():
+    document = EvidenceDocumentFactory()
+    first, second = UserFactory(role="Supervisor"), UserFactory(role="Supervisor")
+    delete_evidence(document=document, deleted_by=first)
+
+    delete_evidence(document=document, deleted_by=second)
+
+    document.refresh_from_db()
+    assert document.deleted_by == first
+    assert document.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_tracker_queryset_overlapping_finds_only_the_same_employer_in_overlapping_dates():
     participant = ParticipantFactory()
     employer = OrganisationFactory(status="confirmed")
     earlier = TrackerFactory(
@@ -195,4 +288,4 @@ def test_overlapping_jobs_finds_only_the_same_employer_in_overlapping_dates():
         participant=participant, organisation=employer, start_date=datetime.date(2025, 6, 2)
     )
 
-    assert overlapping_jobs(tracker) == [earlier]
+    assert list(Tracker.objects.overlapping(tracker)) == [earlier]

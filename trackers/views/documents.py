@@ -13,16 +13,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from organisations.views.dialogs import in_dialog, saved
+from common.htmx import Event, saved, template_for
 from trackers.access import get_document_for, get_tracker_for
 from trackers.document_forms import DocumentUploadForm
-from trackers.evidence import delete_document, files_removed_on_failure, store_documents
 from trackers.models import Tracker
+from trackers.services import add_evidence, delete_evidence
 
 logger = logging.getLogger(__name__)
-
-# The event a tracker page listens for to refresh its list of documents.
-DOCUMENTS_CHANGED = "trackerDocumentsChanged"
 
 
 def _tracker_url(tracker: Tracker) -> str:
@@ -41,14 +38,12 @@ def document_upload(request: HttpRequest, participant_pk: int, pk: int) -> HttpR
         form = DocumentUploadForm()
     if form.is_valid():
         try:
-            with files_removed_on_failure() as stored:
-                documents = store_documents(
-                    tracker=tracker,
-                    uploads=form.cleaned_data["files"],
-                    kind=form.cleaned_data["kind"],
-                    uploaded_by=request.user,
-                    stored=stored,
-                )
+            documents = add_evidence(
+                tracker=tracker,
+                uploads=form.cleaned_data["files"],
+                kind=form.cleaned_data["kind"],
+                uploaded_by=request.user,
+            )
         except OSError:
             logger.exception("Could not store evidence files for tracker %s", tracker.pk)
             form.add_error(
@@ -59,13 +54,12 @@ def document_upload(request: HttpRequest, participant_pk: int, pk: int) -> HttpR
         else:
             names = ", ".join(document.original_name for document in documents)
             messages.success(request, f"Uploaded {names}.")
-            return saved(request, events={DOCUMENTS_CHANGED: {}}, redirect_to=_tracker_url(tracker))
-    template = "trackers/document_upload.html"
-    if in_dialog(request):
-        template += "#dialog"
+            return saved(
+                request, events={Event.DOCUMENTS_CHANGED: {}}, redirect_to=_tracker_url(tracker)
+            )
     return render(
         request,
-        template,
+        template_for(request, "trackers/document_upload.html", "dialog"),
         {
             "participant": tracker.participant,
             "tracker": tracker,
@@ -109,15 +103,14 @@ def document_delete(
     document = get_document_for(request.user, participant_pk, pk, document_pk)
     tracker = document.tracker
     if request.method == "POST":
-        delete_document(document=document, deleted_by=request.user)
+        delete_evidence(document=document, deleted_by=request.user)
         messages.success(request, f"Deleted {document.original_name}.")
-        return saved(request, events={DOCUMENTS_CHANGED: {}}, redirect_to=_tracker_url(tracker))
-    template = "trackers/document_delete.html"
-    if in_dialog(request):
-        template += "#dialog"
+        return saved(
+            request, events={Event.DOCUMENTS_CHANGED: {}}, redirect_to=_tracker_url(tracker)
+        )
     return render(
         request,
-        template,
+        template_for(request, "trackers/document_delete.html", "dialog"),
         {
             "participant": tracker.participant,
             "tracker": tracker,

@@ -14,12 +14,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from faker import Faker
 
-from milestones.models import FinancialMilestone, Programme
+from common.uk import NINO_RE, POSTCODE_RE, normalise_postcode
+from milestones.services import create_tracker
 from organisations.models import Organisation
+from organisations.services import create_organisation
 from participants.models import Participant, Team
-from tracker_site.uk import NINO_RE, POSTCODE_RE, normalise_postcode
+from programmes.models import FinancialMilestone, Programme
 from trackers.models import Tracker
-from trackers.services import create_tracker
 
 DEFAULT_PASSWORD = "tracker-demo"  # noqa: S105 - documented demo sign-in
 PARTICIPANTS = 200
@@ -72,15 +73,16 @@ class Command(BaseCommand):
                 programme=programme, position=position, defaults={"name": name, "amount": amount}
             )
         for name, category in EMPLOYERS:
-            Organisation.objects.get_or_create(
-                name=name,
-                defaults={
-                    "owner": users["admin"],
-                    "category": category,
-                    "status": Organisation.Status.CONFIRMED,
-                    "confirmed_by": users["supervisor"],
-                },
-            )
+            if not Organisation.objects.filter(name=name).exists():
+                create_organisation(
+                    organisation={
+                        "name": name,
+                        "owner": users["admin"],
+                        "category": category,
+                        "status": Organisation.Status.CONFIRMED,
+                    },
+                    created_by=users["supervisor"],
+                )
         created = self._participants(teams, programme, users)
         jobs = self._jobs(users)
         self.stdout.write(f"Demo data ready: {created} participants and {jobs} jobs added.")
@@ -142,8 +144,10 @@ class Command(BaseCommand):
             # Every participant started at least 30 days ago (see _participants).
             start = participant.programme_start_date + datetime.timedelta(days=rng.randrange(5, 30))
             ended = rng.random() < 0.25
-            tracker = Tracker(
+            create_tracker(
                 participant=participant,
+                submission_token=uuid.UUID(int=participant.pk),
+                created_by=users[participant.adviser.username],
                 description=rng.choice(JOB_TITLES),
                 organisation=rng.choice(employers),
                 assignee=users["compliance"] if participant.team.name == "North" else None,
@@ -156,11 +160,6 @@ class Command(BaseCommand):
                 status=Tracker.Status.CLOSED if ended else Tracker.Status.NEW,
                 weekly_hours=Decimal(rng.choice(["16", "20", "24", "30", "37.5"])),
                 hourly_rate=Decimal(rng.choice(["12.21", "12.50", "12.75", "13.10"])),
-            )
-            create_tracker(
-                tracker=tracker,
-                submission_token=uuid.UUID(int=participant.pk),
-                created_by=users[participant.adviser.username],
             )
             created += 1
         return created

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from milestones.projection import (
+from programmes.projection import (
     Job,
     Projection,
     Status,

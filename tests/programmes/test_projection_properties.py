@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from milestones.projection import Job, Status, earnings_on, project
+from programmes.projection import Job, Status, earnings_on, project
 
 fast = settings(max_examples=200, deadline=None)
 

@@ -1,3 +1,6 @@
+"""The gathering layer's pages: Create Tracker, edit a tracker, end a job, and edit a
+participant (milestones.views.casework)."""
+
 import datetime
 import io
 from decimal import Decimal
@@ -7,22 +10,21 @@ from django.urls import reverse
 from PIL import Image
 
 from organisations.models import Organisation
+from programmes.models import FinancialMilestone, Programme
 from tests.factories import (
     OrganisationFactory,
     ParticipantFactory,
+    ProgrammeFactory,
     TrackerFactory,
     UserFactory,
 )
+from tests.participants.helpers import participant_data
 from trackers.models import EvidenceDocument, Tracker
 
-pytestmark = pytest.mark.django_db
+# Stored files go to a temporary folder, never into the project.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def employer(administrator):
 
 
 def create_url(participant):
-    return reverse("trackers:create", args=[participant.pk])
+    return reverse("milestones:tracker_create", args=[participant.pk])
 
 
 def form_data(client, participant, **overrides) -> dict:
@@ -235,139 +237,6 @@ def test_tracker_create_lists_only_confirmed_employers_and_staff_who_can_see(
     assert {u.username for u in form.fields["assignee"].queryset} == {"admin", "north.compliance"}
 
 
-def test_tracker_list_shows_trackers_with_weekly_pay(administrator_client, participant):
-    TrackerFactory(participant=participant, description="Barista", weekly_hours=Decimal("16"))
-
-    response = administrator_client.get(reverse("trackers:list", args=[participant.pk]))
-
-    body = response.content.decode()
-    assert "Barista" in body
-    assert "£195.36" in body
-    assert "Create Tracker" in body
-
-
-@pytest.mark.parametrize("rows", [1, 3])
-def test_tracker_list_query_count_is_constant(
-    administrator_client, participant, rows, django_assert_num_queries
-):
-    TrackerFactory.create_batch(rows, participant=participant)
-
-    # session, user, permissions (2), team ids, participant, trackers, documents, header teams
-    with django_assert_num_queries(9):
-        administrator_client.get(reverse("trackers:list", args=[participant.pk]))
-
-
-def test_tracker_detail_outside_users_teams_is_404(administrator_client, south):
-    tracker = TrackerFactory(participant=ParticipantFactory(team=south))
-
-    response = administrator_client.get(
-        reverse("trackers:detail", args=[tracker.participant.pk, tracker.pk])
-    )
-
-    assert response.status_code == 404
-
-
-def test_tracker_detail_htmx_returns_only_the_documents_fragment(administrator_client, participant):
-    tracker = TrackerFactory(participant=participant)
-
-    response = administrator_client.get(
-        reverse("trackers:detail", args=[participant.pk, tracker.pk]),
-        headers={"HX-Request": "true"},
-    )
-
-    assert (
-        response.content.decode()
-        .lstrip()
-        .startswith('<section class="panel" id="tracker-documents"')
-    )
-
-
-def edit_data(tracker, **overrides) -> dict:
-    return {
-        "type": tracker.type,
-        "status": tracker.status,
-        "assignee": "",
-        "description": tracker.description,
-        "organisation": tracker.organisation_id,
-        "start_date": tracker.start_date.isoformat(),
-        "end_date": "",
-        "weekly_hours": str(tracker.weekly_hours),
-        "hourly_rate": str(tracker.hourly_rate),
-        "loaded_version": tracker.version,
-    } | overrides
-
-
-def test_tracker_edit_saves_and_bumps_the_version(administrator_client, participant):
-    tracker = TrackerFactory(participant=participant)
-    url = reverse("trackers:edit", args=[participant.pk, tracker.pk])
-
-    response = administrator_client.post(url, edit_data(tracker, weekly_hours="30"))
-
-    tracker.refresh_from_db()
-    assert response.status_code == 302
-    assert (tracker.weekly_hours, tracker.version) == (Decimal("30.00"), 2)
-
-
-def test_tracker_edit_refuses_the_second_of_two_edits(administrator_client, participant):
-    tracker = TrackerFactory(participant=participant)
-    url = reverse("trackers:edit", args=[participant.pk, tracker.pk])
-    loaded_by_both = edit_data(tracker)
-
-    administrator_client.post(url, loaded_by_both | {"weekly_hours": "30"})
-    second = administrator_client.post(url, loaded_by_both | {"weekly_hours": "10"})
-
-    tracker.refresh_from_db()
-    assert tracker.weekly_hours == Decimal("30.00")
-    assert "changed this tracker while you were editing it" in second.content.decode()
-    assert tracker.history.count() == 2
-
-
-def test_tracker_end_closes_the_tracker(administrator_client, participant):
-    tracker = TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
-    url = reverse("trackers:end", args=[participant.pk, tracker.pk])
-
-    administrator_client.post(
-        url, {"end_date": "2025-09-30", "note": "Contract ended", "loaded_version": 1}
-    )
-
-    tracker.refresh_from_db()
-    assert (tracker.end_date, tracker.end_note, tracker.status) == (
-        datetime.date(2025, 9, 30),
-        "Contract ended",
-        Tracker.Status.CLOSED,
-    )
-
-
-def test_tracker_end_before_start_is_refused(administrator_client, participant):
-    tracker = TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
-    url = reverse("trackers:end", args=[participant.pk, tracker.pk])
-
-    response = administrator_client.post(url, {"end_date": "2025-06-01", "loaded_version": 1})
-
-    tracker.refresh_from_db()
-    assert tracker.end_date is None
-    assert list(response.context["form"].errors) == ["end_date"]
-
-
-def test_tracker_views_reject_wrong_methods(administrator_client, participant):
-    tracker = TrackerFactory(participant=participant)
-
-    list_post = administrator_client.post(reverse("trackers:list", args=[participant.pk]))
-    detail_post = administrator_client.post(
-        reverse("trackers:detail", args=[participant.pk, tracker.pk])
-    )
-
-    assert (list_post.status_code, detail_post.status_code) == (405, 405)
-
-
-def test_participant_menu_leads_to_trackers(administrator_client, participant):
-    response = administrator_client.get(reverse("participants:list"))
-
-    assert (
-        f'href="/participants/{participant.pk}/trackers/">Trackers</a>' in response.content.decode()
-    )
-
-
 def test_tracker_overlap_with_the_same_employer_is_warned(
     administrator_client, participant, employer
 ):
@@ -392,3 +261,119 @@ def test_image_evidence_is_accepted(administrator_client, participant, employer)
     administrator_client.post(create_url(participant), data | {"documents": [buffer]})
 
     assert EvidenceDocument.objects.get().content_type == "image/png"
+
+
+def edit_data(tracker, **overrides) -> dict:
+    return {
+        "type": tracker.type,
+        "status": tracker.status,
+        "assignee": "",
+        "description": tracker.description,
+        "organisation": tracker.organisation_id,
+        "start_date": tracker.start_date.isoformat(),
+        "end_date": "",
+        "weekly_hours": str(tracker.weekly_hours),
+        "hourly_rate": str(tracker.hourly_rate),
+        "loaded_version": tracker.version,
+    } | overrides
+
+
+def test_tracker_edit_saves_and_bumps_the_version(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant)
+    url = reverse("milestones:tracker_edit", args=[participant.pk, tracker.pk])
+
+    response = administrator_client.post(url, edit_data(tracker, weekly_hours="30"))
+
+    tracker.refresh_from_db()
+    assert response.status_code == 302
+    assert (tracker.weekly_hours, tracker.version) == (Decimal("30.00"), 2)
+
+
+def test_tracker_edit_refuses_the_second_of_two_edits(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant)
+    url = reverse("milestones:tracker_edit", args=[participant.pk, tracker.pk])
+    loaded_by_both = edit_data(tracker)
+
+    administrator_client.post(url, loaded_by_both | {"weekly_hours": "30"})
+    second = administrator_client.post(url, loaded_by_both | {"weekly_hours": "10"})
+
+    tracker.refresh_from_db()
+    assert tracker.weekly_hours == Decimal("30.00")
+    assert "changed this tracker while you were editing it" in second.content.decode()
+    assert tracker.history.count() == 2
+
+
+def test_tracker_end_closes_the_tracker(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
+    url = reverse("milestones:tracker_end", args=[participant.pk, tracker.pk])
+
+    administrator_client.post(
+        url, {"end_date": "2025-09-30", "note": "Contract ended", "loaded_version": 1}
+    )
+
+    tracker.refresh_from_db()
+    assert (tracker.end_date, tracker.end_note, tracker.status) == (
+        datetime.date(2025, 9, 30),
+        "Contract ended",
+        Tracker.Status.CLOSED,
+    )
+
+
+def test_tracker_end_before_start_is_refused(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
+    url = reverse("milestones:tracker_end", args=[participant.pk, tracker.pk])
+
+    response = administrator_client.post(url, {"end_date": "2025-06-01", "loaded_version": 1})
+
+    tracker.refresh_from_db()
+    assert tracker.end_date is None
+    assert list(response.context["form"].errors) == ["end_date"]
+
+
+def detail_url(participant):
+    return reverse("participants:detail", args=[participant.pk])
+
+
+def test_participant_edit_saves_changes(administrator_client, north):
+    participant = ParticipantFactory(team=north)
+    data = participant_data(participant.programme, north, reference=participant.reference)
+
+    response = administrator_client.post(
+        reverse("milestones:participant_edit", args=[participant.pk]), data
+    )
+
+    participant.refresh_from_db()
+    assert response["Location"] == detail_url(participant)
+    assert (participant.last_name, participant.postcode) == ("O'Connor", "LS1 4AP")
+    assert participant.history.count() == 2
+
+
+def test_participant_edit_outside_users_teams_is_404(administrator_client, south):
+    participant = ParticipantFactory(team=south)
+
+    response = administrator_client.get(
+        reverse("milestones:participant_edit", args=[participant.pk])
+    )
+
+    assert response.status_code == 404
+
+
+def test_participant_edit_recalculates_milestones_when_the_programme_start_changes(
+    administrator_client, north
+):
+    programme = ProgrammeFactory(
+        name="Restart", milestones_enabled=True, scheme=Programme.Scheme.DWP_RESTART
+    )
+    FinancialMilestone.objects.create(programme=programme, position=1, name="M1", amount=100)
+    participant = ParticipantFactory(team=north, programme=programme)
+    TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
+    data = participant_data(
+        programme, north, reference=participant.reference, programme_start_date="2021-07-01"
+    )
+
+    administrator_client.post(reverse("milestones:participant_edit", args=[participant.pk]), data)
+
+    # The factory's tracker was saved without a recalculation; the edit made one. The job
+    # earns £244.20 a week, so £100 is reached on its third day.
+    milestone = participant.milestones.get()
+    assert (milestone.projected_date, milestone.status) == (datetime.date(2025, 6, 4), "achieved")

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tracker_site.uk import (
+from common.uk import (
     format_nino,
     normalise_nino,
     normalise_postcode,

@@ -70,7 +70,7 @@ RATES = [
 
 
 def load(apps, schema_editor):
-    MinimumWageRate = apps.get_model("milestones", "MinimumWageRate")
+    MinimumWageRate = apps.get_model("programmes", "MinimumWageRate")
     MinimumWageRate.objects.bulk_create(
         MinimumWageRate(
             effective_from=datetime.date.fromisoformat(effective_from),
@@ -85,10 +85,11 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
-    apps.get_model("milestones", "MinimumWageRate").objects.all().delete()
+    apps.get_model("programmes", "MinimumWageRate").objects.all().delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("milestones", "0002_minimum_wage_rates")]
+    replaces = [("milestones", "0003_load_minimum_wage_rates")]
+    dependencies = [("programmes", "0001_initial")]
 
     operations = [migrations.RunPython(load, unload)]

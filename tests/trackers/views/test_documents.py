@@ -20,14 +20,8 @@ from tests.factories import (
 )
 from trackers.models import EvidenceDocument
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Stored files go to a temporary folder, never into the project."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+# Stored files go to a temporary folder, never into the project.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def stored_files(root) -> list[str]:
@@ -72,12 +66,6 @@ def tracker(north):
 @pytest.fixture
 def document(tracker):
     return EvidenceDocumentFactory(tracker=tracker)
-
-
-@pytest.fixture
-def supervisor_client(client, supervisor):
-    client.force_login(supervisor)
-    return client
 
 
 @pytest.fixture
@@ -252,7 +240,7 @@ def test_document_upload_in_a_dialog_closes_it_and_tells_the_page(administrator_
     )
 
     assert response.content == b""
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "trackerDocumentsChanged": {}}
+    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "documentsChanged": {}}
     assert list(EvidenceDocument.objects.values_list("original_name", "kind")) == [
         ("payslip.pdf", "contract")
     ]
@@ -380,7 +368,7 @@ def test_document_delete_in_a_dialog_closes_it_and_tells_the_page(supervisor_cli
     )
 
     assert response.content == b""
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "trackerDocumentsChanged": {}}
+    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "documentsChanged": {}}
     assert EvidenceDocument.objects.current().count() == 0
 
 

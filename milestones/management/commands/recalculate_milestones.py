@@ -8,8 +8,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from milestones.recalculation import recalculate
 from participants.models import Participant
-from trackers.projections import recalculate
 
 
 class Command(BaseCommand):

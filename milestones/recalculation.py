@@ -1,9 +1,9 @@
 """Keeps each participant's stored milestones in step with their trackers.
 
-The rule itself is milestones.projection (pure Python); this module feeds it a
+The rule itself is ``programmes.projection`` (pure Python); this module feeds it a
 participant's trackers and the programme's milestones and stores the answer as
-ParticipantMilestone rows. Called by the tracker services on every create, edit and end,
-by the programme builder when milestones change, and by ``manage.py
+ParticipantMilestone rows. Called by ``milestones.services`` on every tracker create,
+edit and end, participant programme change and programme save, and by ``manage.py
 recalculate_milestones`` (nightly, so that statuses move on as days pass).
 """
 
@@ -16,9 +16,10 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from milestones.models import FinancialMilestone, ParticipantMilestone, Programme
-from milestones.projection import Job, Projection, project, project_self_employment
+from milestones.models import ParticipantMilestone
 from participants.models import Participant
+from programmes.models import FinancialMilestone, Programme
+from programmes.projection import Job, Projection, project, project_self_employment
 from trackers.models import Tracker
 
 Stored = ParticipantMilestone

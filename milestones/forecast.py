@@ -1,0 +1,78 @@
+"""The forecast: how many milestones are projected in each of the next 12 months, by
+programme and team, and the geometry of the chart that shows them."""
+
+import datetime
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from milestones.models import ParticipantMilestone
+
+MONTHS = 12
+# The chart's drawing area in SVG units: bars stand on the axis, values sit above them.
+CHART_WIDTH = 600
+BAR_TOP = 10
+AXIS_Y = 190
+
+
+@dataclass(frozen=True)
+class Bar:
+    month: datetime.date
+    count: int
+    x: float
+    width: float
+    height: float
+    y: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class Forecast:
+    months: list[datetime.date]
+    rows: list[dict]
+    bars: list[Bar]
+
+
+def forecast(milestones: QuerySet[ParticipantMilestone], *, today: datetime.date) -> Forecast:
+    """The milestones projected from today to the end of the twelfth month, counted and
+    summed per month, programme and team (Not reachable ones have no date to count)."""
+    months = [today.replace(day=1) + relativedelta(months=n) for n in range(MONTHS)]
+    rows = list(
+        milestones.filter(
+            projected_date__gte=today, projected_date__lt=months[-1] + relativedelta(months=1)
+        )
+        .exclude(status=ParticipantMilestone.Status.NOT_REACHABLE)
+        .annotate(month=TruncMonth("projected_date"))
+        .values("month", "participant__programme__name", "participant__team__name")
+        .annotate(count=Count("id"), amount=Sum("amount"))
+        .order_by("month", "participant__programme__name", "participant__team__name")
+    )
+    totals = dict.fromkeys(months, 0)
+    for row in rows:
+        # SQLite gives the month as a datetime, PostgreSQL as a date.
+        if isinstance(row["month"], datetime.datetime):
+            row["month"] = row["month"].date()
+        totals[row["month"]] += row["count"]
+    return Forecast(months=months, rows=rows, bars=_bars(totals))
+
+
+def _bars(totals: dict[datetime.date, int]) -> list[Bar]:
+    tallest = max(totals.values(), default=0) or 1
+    width = CHART_WIDTH / max(len(totals), 1)
+    bars = []
+    for index, (month, count) in enumerate(sorted(totals.items())):
+        height = round((AXIS_Y - BAR_TOP) * count / tallest, 1)
+        bars.append(
+            Bar(
+                month=month,
+                count=count,
+                x=round(index * width + 4, 1),
+                width=round(width - 8, 1),
+                height=height,
+                y=round(AXIS_Y - height, 1),
+                label_y=round(AXIS_Y - height - 4, 1),
+            )
+        )
+    return bars

@@ -1,0 +1,109 @@
+"""Writes that move participants' milestones: each makes the lower layer's write and
+recalculates the milestones it moves, in one transaction, so that every page shows the
+new projection as soon as the save is done.
+
+Views call these, never the lower services directly, for any change to a tracker, to a
+participant's programme or programme start, or to a programme's milestones.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+import participants.services
+import programmes.services
+import trackers.services
+from milestones.models import ParticipantMilestone
+from milestones.recalculation import recalculate, recalculate_participant
+from participants.models import Participant
+from programmes.models import Programme
+from trackers.evidence import files_removed_on_failure
+from trackers.models import Tracker
+
+# Beyond this many participants a recalculation would outlast a web request (about
+# 2,000 rows a second); the scheduled `manage.py recalculate_milestones` does it instead.
+RECALCULATE_IN_REQUEST = 5_000
+
+# A participant's milestones count from the programme start, within its window.
+PROJECTED_FROM = ("programme_id", "programme_start_date")
+
+
+def create_tracker(**arguments) -> tuple[Tracker, bool]:
+    """``trackers.services.create_tracker`` (same arguments), then the participant's
+    milestones are recalculated; all or nothing, and no stored file is left behind."""
+    with files_removed_on_failure():
+        tracker, created = trackers.services.create_tracker(**arguments)
+        if created:
+            recalculate_participant(tracker.participant)
+    return tracker, created
+
+
+@transaction.atomic
+def update_tracker(**arguments) -> Tracker:
+    """``trackers.services.update_tracker`` (same arguments), then the participant's
+    milestones are recalculated."""
+    tracker = trackers.services.update_tracker(**arguments)
+    recalculate_participant(tracker.participant)
+    return tracker
+
+
+@transaction.atomic
+def end_tracker(**arguments) -> Tracker:
+    """``trackers.services.end_tracker`` (same arguments), then the participant's
+    milestones are recalculated."""
+    tracker = trackers.services.end_tracker(**arguments)
+    recalculate_participant(tracker.participant)
+    return tracker
+
+
+@transaction.atomic
+def update_participant(*, participant: Participant, **fields) -> Participant:
+    """``participants.services.update_participant``; when the programme or its start date
+    changed, the participant's milestones are recalculated."""
+    before = Participant.objects.values_list(*PROJECTED_FROM).get(pk=participant.pk)
+    participant = participants.services.update_participant(participant=participant, **fields)
+    if tuple(getattr(participant, name) for name in PROJECTED_FROM) != before:
+        recalculate_participant(participant)
+    return participant
+
+
+@dataclass(frozen=True)
+class ProgrammeSaved:
+    programme: Programme
+    participants: int
+    recalculated: bool
+
+
+@transaction.atomic
+def save_programme(**arguments) -> ProgrammeSaved:
+    """``programmes.services.save_programme`` (same arguments), then every participant on
+    the programme is recalculated, unless there are more than RECALCULATE_IN_REQUEST:
+    those are left to the scheduled recalculation (``recalculated`` says which)."""
+    programme = programmes.services.save_programme(**arguments)
+    on_programme = Participant.objects.filter(programme=programme)
+    count = on_programme.count()
+    recalculated = count <= RECALCULATE_IN_REQUEST
+    if recalculated:
+        recalculate(on_programme)
+    return ProgrammeSaved(programme=programme, participants=count, recalculated=recalculated)
+
+
+@transaction.atomic
+def record_claim(
+    *,
+    milestone: ParticipantMilestone,
+    claim_status: str,
+    paid_date: datetime.date | None,
+    payment_reference: str,
+    recorded_by: AbstractBaseUser,
+) -> ParticipantMilestone:
+    """Record the claim and payment of a milestone (its history keeps who, when)."""
+    milestone.claim_status = claim_status
+    milestone.paid_date = paid_date
+    milestone.payment_reference = payment_reference
+    milestone._history_user = recorded_by
+    milestone.full_clean()
+    milestone.save(update_fields=["claim_status", "paid_date", "payment_reference"])
+    return milestone

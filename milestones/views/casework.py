@@ -1,0 +1,146 @@
+"""Pages whose save moves a participant's milestones: Create Tracker, edit a tracker, end
+a job, and edit a participant (a new programme or programme start).
+
+Each calls a ``milestones.services`` write, which saves and recalculates together, so
+the page the user lands on already shows the new projected dates.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from common.history import history_changes
+from milestones.services import create_tracker, end_tracker, update_participant, update_tracker
+from participants.access import get_participant_for
+from participants.forms import ParticipantForm
+from trackers.access import get_tracker_for
+from trackers.forms import TrackerCreateForm, TrackerEndForm, TrackerForm
+from trackers.models import EvidenceDocument, Tracker
+from trackers.services import TrackerChanged
+
+
+@permission_required("trackers.add_tracker", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def tracker_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
+    participant = get_participant_for(request.user, participant_pk)
+    form = TrackerCreateForm(
+        request.POST or None,
+        request.FILES or None,
+        participant=participant,
+        user=request.user,
+        initial={"organisation": request.GET.get("organisation")},
+    )
+    if request.method == "POST" and form.is_valid():
+        tracker, created = create_tracker(
+            participant=participant,
+            submission_token=form.cleaned_data["submission_token"],
+            documents=form.cleaned_data["documents"],
+            document_kind=form.cleaned_data["document_kind"] or EvidenceDocument.Kind.OTHER,
+            confirm_organisation=form.cleaned_data["confirm_organisation"],
+            created_by=request.user,
+            **form.tracker_fields,
+        )
+        if created:
+            messages.success(request, f"Tracker created: {tracker.description}.")
+            _warn_about_overlaps(request, tracker)
+        return redirect("trackers:list", participant_pk=participant.pk)
+    return render(
+        request,
+        "trackers/tracker_form.html",
+        {"participant": participant, "form": form, "lost_files": _lost_files(request, form)},
+    )
+
+
+@permission_required("trackers.change_tracker", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
+    tracker = get_tracker_for(request.user, participant_pk, pk)
+    form = TrackerForm(
+        request.POST or None, instance=tracker, participant=tracker.participant, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_tracker(
+                tracker=tracker,
+                loaded_version=form.cleaned_data["loaded_version"] or 0,
+                changed_by=request.user,
+                **form.tracker_fields,
+            )
+        except TrackerChanged as changed:
+            form.add_error(None, _conflict_message(changed.current))
+        else:
+            messages.success(request, "Tracker saved.")
+            _warn_about_overlaps(request, tracker)
+            return redirect("trackers:detail", participant_pk=participant_pk, pk=pk)
+    return render(
+        request,
+        "trackers/tracker_form.html",
+        {"participant": tracker.participant, "tracker": tracker, "form": form},
+    )
+
+
+@permission_required("trackers.change_tracker", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def tracker_end(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
+    tracker = get_tracker_for(request.user, participant_pk, pk)
+    form = TrackerEndForm(request.POST or None, tracker=tracker)
+    if request.method == "POST" and form.is_valid():
+        try:
+            end_tracker(
+                tracker=tracker,
+                end_date=form.cleaned_data["end_date"],
+                note=form.cleaned_data["note"],
+                loaded_version=form.cleaned_data["loaded_version"],
+                ended_by=request.user,
+            )
+        except TrackerChanged as changed:
+            form.add_error(None, _conflict_message(changed.current))
+        else:
+            messages.success(request, "The job has ended and the tracker is closed.")
+            return redirect("trackers:detail", participant_pk=participant_pk, pk=pk)
+    return render(
+        request,
+        "trackers/tracker_end.html",
+        {"participant": tracker.participant, "tracker": tracker, "form": form},
+    )
+
+
+@permission_required("participants.change_participant", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = get_participant_for(request.user, pk)
+    form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        update_participant(participant=participant, **form.cleaned_data)
+        messages.success(request, f"{participant.full_name} was updated.")
+        return redirect("participants:detail", pk=participant.pk)
+    return render(
+        request, "participants/participant_form.html", {"form": form, "participant": participant}
+    )
+
+
+def _conflict_message(current: Tracker) -> str:
+    latest = current.history.select_related("history_user").first()
+    by = history_changes([latest])[0].who if latest and latest.history_user else "Someone else"
+    return (
+        f"{by} changed this tracker while you were editing it, so your changes were not "
+        "saved. Open the tracker again to see the latest version, then make your changes."
+    )
+
+
+def _warn_about_overlaps(request: HttpRequest, tracker: Tracker) -> None:
+    for other in Tracker.objects.overlapping(tracker).select_related("organisation"):
+        messages.warning(
+            request,
+            f"This job overlaps “{other.description}” at {other.organisation}, which started "
+            f"on {other.start_date:%-d %B %Y}. Check that both jobs are right.",
+        )
+
+
+def _lost_files(request: HttpRequest, form: TrackerCreateForm) -> list[str]:
+    """Names of files chosen for a form that failed: browsers cannot keep them."""
+    if request.method != "POST" or form.is_valid():
+        return []
+    return [upload.name for upload in request.FILES.getlist("documents")]
