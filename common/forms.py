@@ -7,6 +7,19 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.forms.renderers import TemplatesSetting
 
+# The largest id a database will look up (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def id_or_none(value) -> int | None:
+    """A row id typed into a URL or form (``"42"``), or None for anything else: letters,
+    "²", "-1", a number too large for the database."""
+    text = str(value) if value is not None else ""
+    if not (text.isascii() and text.isdecimal()):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
 
 class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"

@@ -5,6 +5,7 @@ import re
 from difflib import SequenceMatcher
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -13,6 +14,7 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from common.forms import id_or_none
 from common.uk import POSTCODE_RE, PostcodeField, normalise_postcode
 from organisations.sic import SIC_2007_SECTIONS
 
@@ -33,11 +35,12 @@ class OrganisationQuerySet(models.QuerySet):
     def eligible_employers(self, selected: str | int | None = None) -> "OrganisationQuerySet":
         """Confirmed organisations, plus the one already chosen (so that an Unconfirmed one
         chosen in the dialog gets a clear message rather than "not one of the choices")."""
-        if selected and str(selected).isdigit():
-            return self.exclude(status=Organisation.Status.ARCHIVED).filter(
-                Q(status=Organisation.Status.CONFIRMED) | Q(pk=selected)
-            )
-        return self.confirmed()
+        pk = id_or_none(selected)
+        if pk is None:
+            return self.confirmed()
+        return self.exclude(status=Organisation.Status.ARCHIVED).filter(
+            Q(status=Organisation.Status.CONFIRMED) | Q(pk=pk)
+        )
 
     def by_name(self) -> "OrganisationQuerySet":
         """The order of every organisation select and list."""
@@ -135,32 +138,26 @@ class Organisation(models.Model):
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
 
-    def confirm(self, *, by) -> None:
-        """Mark the organisation Confirmed, recording who confirmed it and when."""
-        self.status = self.Status.CONFIRMED
-        self.confirmed_by = by
-        self.confirmed_at = timezone.now()
-        self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-
-    def unconfirm(self) -> None:
-        """Back to Unconfirmed: who confirmed it is forgotten here (the history keeps it)."""
-        self.status = self.Status.UNCONFIRMED
-        self.confirmed_by = None
-        self.confirmed_at = None
-        self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-
-    def move_to(self, status: str, *, by) -> None:
-        """Change the status as each status is reached: confirming records who and when,
-        going back to Unconfirmed forgets it. The same status again changes nothing."""
+    def move_to(self, status: str, *, by, save: bool = True) -> None:
+        """Change the status the way each status is reached: becoming Confirmed records
+        who (``by``) and when, going back to Unconfirmed forgets it (the history keeps
+        it). The same status again changes nothing. With ``save=False`` only the fields
+        are set, for the save that follows (so one change makes one history record)."""
         if status == self.status:
             return
+        self.status = status
         if status == self.Status.CONFIRMED:
-            self.confirm(by=by)
+            self.confirmed_by, self.confirmed_at = by, timezone.now()
         elif status == self.Status.UNCONFIRMED:
-            self.unconfirm()
-        else:
-            self.status = status
-            self.save(update_fields=["status"])
+            self.confirmed_by, self.confirmed_at = None, None
+        if save:
+            self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+
+    def confirm(self, *, by) -> None:
+        self.move_to(self.Status.CONFIRMED, by=by)
+
+    def unconfirm(self) -> None:
+        self.move_to(self.Status.UNCONFIRMED, by=None)
 
 
 class AddressFields(models.Model):
@@ -233,6 +230,17 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # (A form's contact may not belong to an organisation yet: the service checks it.)
+        if (
+            self.address_id
+            and self.organisation_id
+            and self.address.organisation_id != self.organisation_id
+        ):
+            raise ValidationError(
+                {"address": "Choose one of the organisation's own addresses."}, code="elsewhere"
+            )
 
 
 class PostcodeAddress(AddressFields):

@@ -2,7 +2,7 @@
 (a form's ``cleaned_data``), checks them as the model does and saves in one transaction.
 
 A status change always goes through ``Organisation.move_to``, so confirming is recorded
-(who, when) the same way wherever it happens.
+(who, when) the same way wherever it happens, in the same history record as the save.
 """
 
 from collections.abc import Mapping
@@ -28,9 +28,9 @@ def create_organisation(
     fields = dict(organisation)
     status = fields.pop("status", Organisation.Status.UNCONFIRMED)
     new = Organisation(**fields)
+    new.move_to(status, by=created_by, save=False)
     new.full_clean()
     new.save()
-    new.move_to(status, by=created_by)
     first_address = None
     if address is not None:
         first_address = Address(organisation=new, is_primary=True, **address)
@@ -50,14 +50,14 @@ def update_organisation(*, organisation: Organisation, changed_by, **fields) -> 
     status = fields.pop("status", None)
     for name, value in fields.items():
         setattr(organisation, name, value)
-    # The status is saved as it was, then moved on the way that status is reached.
+    # The status moves on from what is saved (a form may have set a new one already).
     organisation.status = Organisation.objects.values_list("status", flat=True).get(
         pk=organisation.pk
     )
+    if status is not None:
+        organisation.move_to(status, by=changed_by, save=False)
     organisation.full_clean()
     organisation.save()
-    if status is not None:
-        organisation.move_to(status, by=changed_by)
     return organisation
 
 
@@ -69,6 +69,8 @@ def save_address(
     addresses. The organisation's first address becomes its primary address."""
     if address is None:
         address = Address(organisation=organisation, is_primary=not organisation.addresses.exists())
+    elif address.organisation_id != organisation.pk:
+        raise ValueError(f"Address {address.pk} is not one of {organisation}'s addresses.")
     for name, value in fields.items():
         setattr(address, name, value)
     address.full_clean()
@@ -97,7 +99,10 @@ def save_contact(
     *, organisation: Organisation, contact: Contact | None = None, **fields
 ) -> Contact:
     """Add a contact to the organisation (``contact=None``) or change one of its contacts."""
-    contact = contact or Contact(organisation=organisation)
+    if contact is None:
+        contact = Contact(organisation=organisation)
+    elif contact.organisation_id != organisation.pk:
+        raise ValueError(f"Contact {contact.pk} is not one of {organisation}'s contacts.")
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.full_clean()

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from common.forms import DateInput, StaffChoiceField
+from common.forms import DateInput, StaffChoiceField, id_or_none
 from organisations.models import Organisation
 from participants.access import staff_who_see
 from participants.models import Participant
@@ -76,8 +76,9 @@ class TrackerForm(forms.ModelForm):
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.eligible_employers(selected)
         listed = list(field.queryset.by_name()[:EMPLOYERS_LISTED])
-        if selected and str(selected).isdigit() and int(selected) not in {o.pk for o in listed}:
-            listed += list(field.queryset.filter(pk=selected))
+        chosen = id_or_none(selected)
+        if chosen and chosen not in {o.pk for o in listed}:
+            listed += list(field.queryset.filter(pk=chosen))
         field.widget.choices = [("", "Choose…")] + [(o.pk, o.name) for o in listed]
 
     def clean_description(self) -> str:

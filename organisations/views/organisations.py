@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from common.forms import id_or_none
 from common.history import history_changes
 from common.htmx import Event, saved, template_for
 from common.pagination import page_number, paginate
@@ -45,11 +46,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_choices(request: HttpRequest) -> HttpResponse:
     """Options for an employer select, for search-as-you-type (htmx swaps the options):
     Confirmed organisations matching ``organisation_search``, and the one selected."""
-    selected = request.GET.get("organisation", "")
+    selected = id_or_none(request.GET.get("organisation"))
     matches = Organisation.objects.confirmed().search(request.GET.get("organisation_search", ""))
     options = list(matches.by_name()[:CHOICES_SHOWN])
-    if selected.isdigit() and int(selected) not in {option.pk for option in options}:
-        options = [*Organisation.objects.filter(pk=selected), *options]
+    if selected and selected not in {option.pk for option in options}:
+        options = [*Organisation.objects.eligible_employers(selected).filter(pk=selected), *options]
     return render(
         request,
         "organisations/includes/organisation_options.html",

@@ -36,14 +36,16 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def page(request, browser, live_server, settings):
     """A fresh browser page; fails the test on any script error or CSP violation.
 
+    JavaScript is on unless the test parametrizes ``page`` indirectly with False.
     Responses with an error status are left to the tests: some ask for a 404 on purpose.
     """
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    context = browser.new_context(base_url=live_server.url)
+    javascript = getattr(request, "param", True)
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     page = context.new_page()
     errors: list[str] = []
     page.on(

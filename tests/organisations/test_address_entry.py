@@ -36,7 +36,7 @@ def test_look_up_lists_the_candidates_for_the_postcode():
     assert (
         lookup.message == "2 addresses found for LS1 4AP. Choose one, or enter the address by hand."
     )
-    assert not lookup.filled
+    assert lookup.filled is False
     assert lookup.form.prefix == "address"
     assert lookup.form["postcode"].value() == "LS1 4AP"
 

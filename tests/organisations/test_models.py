@@ -8,6 +8,12 @@ from organisations.models import Address, Organisation, name_key
 from tests.factories import AddressFactory, OrganisationFactory, UserFactory
 
 CONFIRMED = Organisation.Status.CONFIRMED
+UNCONFIRMED = Organisation.Status.UNCONFIRMED
+ARCHIVED = Organisation.Status.ARCHIVED
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(tz=datetime.UTC)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +45,88 @@ def test_confirmed_returns_only_confirmed_organisations():
     organisations = Organisation.objects.confirmed()
 
     assert list(organisations) == [confirmed]
+
+
+# OrganisationQuerySet.eligible_employers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("selected", [None, "", "abc", "-1"])
+def test_eligible_employers_without_a_chosen_one_are_the_confirmed(selected):
+    OrganisationFactory(name="New")
+    confirmed = OrganisationFactory(name="Checked", status=CONFIRMED)
+    OrganisationFactory(name="Gone", status=ARCHIVED)
+
+    organisations = Organisation.objects.eligible_employers(selected)
+
+    assert list(organisations) == [confirmed]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("as_text", [False, True])
+def test_eligible_employers_include_the_chosen_unconfirmed_one(as_text):
+    chosen = OrganisationFactory(name="New")
+    OrganisationFactory(name="Also new")
+    confirmed = OrganisationFactory(name="Checked", status=CONFIRMED)
+
+    organisations = Organisation.objects.eligible_employers(
+        str(chosen.pk) if as_text else chosen.pk
+    )
+
+    assert list(organisations) == [confirmed, chosen]
+
+
+@pytest.mark.django_db
+def test_eligible_employers_leave_out_a_chosen_archived_one():
+    gone = OrganisationFactory(name="Gone", status=ARCHIVED)
+    confirmed = OrganisationFactory(name="Checked", status=CONFIRMED)
+
+    organisations = Organisation.objects.eligible_employers(gone.pk)
+
+    assert list(organisations) == [confirmed]
+
+
+@pytest.mark.django_db
+def test_eligible_employers_list_a_chosen_confirmed_one_once():
+    confirmed = OrganisationFactory(name="Checked", status=CONFIRMED)
+
+    organisations = Organisation.objects.eligible_employers(confirmed.pk)
+
+    assert list(organisations) == [confirmed]
+
+
+@pytest.mark.django_db
+def test_eligible_employers_with_a_missing_chosen_one_are_the_confirmed():
+    confirmed = OrganisationFactory(name="Checked", status=CONFIRMED)
+
+    organisations = Organisation.objects.eligible_employers(confirmed.pk + 1)
+
+    assert list(organisations) == [confirmed]
+
+
+# OrganisationQuerySet.by_name
+
+
+@pytest.mark.django_db
+def test_by_name_orders_by_name_then_by_when_added():
+    first_harbour = OrganisationFactory(name="Harbour Bakery")
+    aire = OrganisationFactory(name="Aire Valley Care")
+    second_harbour = OrganisationFactory(name="Harbour Bakery")
+
+    organisations = Organisation.objects.order_by("-pk").by_name()
+
+    assert list(organisations) == [aire, first_harbour, second_harbour]
+
+
+@pytest.mark.django_db
+def test_by_name_keeps_the_filter_it_follows():
+    OrganisationFactory(name="Aire Valley Care")
+    zephyr = OrganisationFactory(name="Zephyr Taxis", status=CONFIRMED)
+    harbour = OrganisationFactory(name="Harbour Bakery", status=CONFIRMED)
+
+    organisations = Organisation.objects.confirmed().by_name()
+
+    assert list(organisations) == [harbour, zephyr]
 
 
 # OrganisationQuerySet.search
@@ -179,6 +267,101 @@ def test_organisation_confirm_records_who_and_when():
         CONFIRMED,
         Organisation.Status.UNCONFIRMED,
     ]
+
+
+@pytest.mark.django_db
+def test_organisation_unconfirm_forgets_who_confirmed_it_but_the_history_keeps_it():
+    organisation = OrganisationFactory()
+    supervisor = UserFactory()
+    organisation.confirm(by=supervisor)
+
+    organisation.unconfirm()
+
+    organisation.refresh_from_db()
+    assert (organisation.status, organisation.confirmed_by, organisation.confirmed_at) == (
+        UNCONFIRMED,
+        None,
+        None,
+    )
+    assert organisation.is_confirmed is False
+    assert [(record.status, record.confirmed_by) for record in organisation.history.all()] == [
+        (UNCONFIRMED, None),
+        (CONFIRMED, supervisor),
+        (UNCONFIRMED, None),
+    ]
+
+
+@pytest.mark.django_db
+def test_organisation_move_to_confirmed_records_who_and_when():
+    organisation = OrganisationFactory()
+    supervisor = UserFactory()
+    before = now()
+
+    organisation.move_to(CONFIRMED, by=supervisor)
+
+    organisation.refresh_from_db()
+    assert (organisation.status, organisation.confirmed_by) == (CONFIRMED, supervisor)
+    assert before <= organisation.confirmed_at <= now()
+
+
+@pytest.mark.django_db
+def test_organisation_move_to_unconfirmed_forgets_the_confirmation():
+    organisation = OrganisationFactory()
+    organisation.confirm(by=UserFactory())
+
+    organisation.move_to(UNCONFIRMED, by=UserFactory())
+
+    organisation.refresh_from_db()
+    assert (organisation.status, organisation.confirmed_by, organisation.confirmed_at) == (
+        UNCONFIRMED,
+        None,
+        None,
+    )
+
+
+@pytest.mark.django_db
+def test_organisation_move_to_archived_keeps_who_confirmed_it():
+    organisation = OrganisationFactory()
+    supervisor = UserFactory()
+    organisation.confirm(by=supervisor)
+    confirmed_at = organisation.confirmed_at
+
+    organisation.move_to(ARCHIVED, by=UserFactory())
+
+    organisation.refresh_from_db()
+    assert (organisation.status, organisation.confirmed_by, organisation.confirmed_at) == (
+        ARCHIVED,
+        supervisor,
+        confirmed_at,
+    )
+
+
+@pytest.mark.django_db
+def test_organisation_move_to_confirmed_from_archived_records_the_new_confirmer():
+    organisation = OrganisationFactory()
+    organisation.confirm(by=UserFactory())
+    organisation.move_to(ARCHIVED, by=UserFactory())
+    supervisor = UserFactory()
+
+    organisation.move_to(CONFIRMED, by=supervisor)
+
+    organisation.refresh_from_db()
+    assert (organisation.status, organisation.confirmed_by) == (CONFIRMED, supervisor)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [UNCONFIRMED, CONFIRMED, ARCHIVED])
+def test_organisation_move_to_the_same_status_changes_nothing(status):
+    organisation = OrganisationFactory(status=status)
+
+    organisation.move_to(status, by=UserFactory())
+
+    assert Organisation.objects.values_list("status", "confirmed_by", "confirmed_at").get() == (
+        status,
+        None,
+        None,
+    )
+    assert organisation.history.count() == 1
 
 
 @pytest.mark.django_db

@@ -132,10 +132,11 @@ def test_participant_list_bad_page_numbers_do_not_fail(administrator_client, nor
     assert response.context["page"].number in (1, 10_000)
 
 
-def test_participant_list_rejects_post(administrator_client):
-    response = administrator_client.post(LIST_URL)
+def test_participant_list_rejects_post(administrator_client, north):
+    response = administrator_client.post(LIST_URL, participant_data(ProgrammeFactory(), north))
 
-    assert response.status_code == 405
+    assert (response.status_code, response["Allow"]) == (405, "GET")
+    assert Participant.objects.count() == 0
 
 
 def test_participant_list_rows_have_a_menu_leading_to_the_profile(administrator_client, north):
@@ -189,9 +190,11 @@ def test_participant_detail_query_count_does_not_depend_on_other_rows(
 def test_participant_detail_rejects_post(administrator_client, north):
     participant = ParticipantFactory(team=north)
 
-    response = administrator_client.post(detail_url(participant))
+    response = administrator_client.post(detail_url(participant), {"first_name": "Changed"})
 
-    assert response.status_code == 405
+    assert (response.status_code, response["Allow"]) == (405, "GET")
+    participant.refresh_from_db()
+    assert participant.first_name != "Changed"
 
 
 def test_participant_create_saves_normalised_values_with_history(

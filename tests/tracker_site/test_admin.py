@@ -26,6 +26,9 @@ def test_admin_changelist_and_search_load_for_every_model(superuser_client, app,
     searched = superuser_client.get(url, {"q": "smith"})
 
     assert (listing.status_code, searched.status_code) == (200, 200)
+    # The list is of that model, and the search box searched it.
+    assert listing.context["cl"].model._meta.label_lower == f"{app}.{model}"
+    assert searched.context["cl"].query == "smith"
 
 
 def test_admin_participant_history_is_shown(superuser_client):

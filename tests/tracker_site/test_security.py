@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from participants.models import Participant
 from tests.factories import PASSWORD, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,10 +91,14 @@ def test_sign_in_failures_below_the_limit_do_not_lock(client, administrator):
 
 
 def test_sign_out_needs_post_and_ends_the_session(administrator_client):
+    refused = administrator_client.get(reverse("logout"))
+    still_in = administrator_client.get(reverse("participants:list"))
+
     administrator_client.post(reverse("logout"))
 
     response = administrator_client.get(reverse("participants:list"))
-    assert response.status_code == 302
+    assert (refused.status_code, still_in.status_code) == (405, 200)
+    assert response["Location"] == f"{reverse('login')}?next={reverse('participants:list')}"
 
 
 def test_pages_carry_a_strict_content_security_policy(administrator_client):
@@ -135,6 +140,8 @@ def test_unsafe_requests_need_a_csrf_token(administrator):
     response = client.post(reverse("participants:create"), {"reference": "X"})
 
     assert response.status_code == 403
+    assert "CSRF" in response.content.decode()
+    assert Participant.objects.count() == 0
 
 
 def test_htmx_requests_send_the_csrf_token_from_the_body_header(administrator_client):

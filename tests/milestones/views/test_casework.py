@@ -210,12 +210,17 @@ def test_tracker_create_outside_users_teams_is_404(administrator_client, south, 
     assert b"Hidden" not in response.content
 
 
-def test_tracker_create_is_forbidden_to_compliance(client, compliance, participant):
+def test_tracker_create_is_forbidden_to_compliance(client, compliance, participant, employer):
     client.force_login(compliance)
+    data = {"type": "job", "description": "Porter", "organisation": employer.pk,
+            "start_date": "2025-06-02", "weekly_hours": "30", "hourly_rate": "12.21"}  # fmt: skip
 
-    response = client.get(create_url(participant))
+    page = client.get(create_url(participant))
+    post = client.post(create_url(participant), data)
 
-    assert response.status_code == 403
+    assert (page.status_code, post.status_code) == (403, 403)
+    assert "Create Tracker" not in page.content.decode()
+    assert Tracker.objects.count() == 0
 
 
 def test_tracker_create_lists_only_confirmed_employers_and_staff_who_can_see(
@@ -351,11 +356,17 @@ def test_participant_edit_saves_changes(administrator_client, north):
 def test_participant_edit_outside_users_teams_is_404(administrator_client, south):
     participant = ParticipantFactory(team=south)
 
-    response = administrator_client.get(
-        reverse("milestones:participant_edit", args=[participant.pk])
-    )
+    url = reverse("milestones:participant_edit", args=[participant.pk])
+    data = participant_data(participant.programme, south, reference=participant.reference)
 
-    assert response.status_code == 404
+    page = administrator_client.get(url)
+    post = administrator_client.post(url, data)
+
+    assert (page.status_code, post.status_code) == (404, 404)
+    assert participant.last_name not in page.content.decode()
+    participant.refresh_from_db()
+    assert participant.first_name != "Mary-Jane"
+    assert participant.history.count() == 1
 
 
 def test_participant_edit_recalculates_milestones_when_the_programme_start_changes(

@@ -244,9 +244,13 @@ def test_milestone_list_links_claims_and_export_for_a_supervisor_only(
     "url", [LIST_URL, EXPORT_URL, FORECAST_URL, reverse("milestones:programme_list")]
 )
 def test_milestone_pages_reject_post(supervisor_client, url):
-    response = supervisor_client.post(url)
+    milestone = ParticipantMilestoneFactory()
 
-    assert response.status_code == 405
+    response = supervisor_client.post(url, {"claim_status": "paid"})
+
+    assert (response.status_code, response["Allow"]) == (405, "GET")
+    milestone.refresh_from_db()
+    assert milestone.claim_status == ClaimStatus.NOT_CLAIMED
 
 
 # CSV export
@@ -331,9 +335,13 @@ def test_milestone_export_shows_only_the_users_teams(client, mixed, north):
 def test_milestone_export_is_forbidden_without_the_permission(client, request, user):
     client.force_login(request.getfixturevalue(user))
 
+    ParticipantMilestoneFactory(participant__last_name="Exported")
+
     response = client.get(EXPORT_URL)
 
     assert response.status_code == 403
+    assert "text/csv" not in response["Content-Type"]
+    assert "Exported" not in response.content.decode()
 
 
 # Claims
@@ -405,9 +413,11 @@ def test_milestone_claim_outside_the_users_teams_is_404(client, north, south):
 def test_milestone_claim_rejects_other_methods(supervisor_client):
     milestone = ParticipantMilestoneFactory()
 
-    response = supervisor_client.put(claim_url(milestone))
+    response = supervisor_client.put(claim_url(milestone), "claim_status=paid")
 
-    assert response.status_code == 405
+    assert (response.status_code, response["Allow"]) == (405, "GET, POST")
+    milestone.refresh_from_db()
+    assert milestone.claim_status == ClaimStatus.NOT_CLAIMED
 
 
 # Forecast

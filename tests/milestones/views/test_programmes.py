@@ -271,9 +271,12 @@ def test_programme_edit_shows_the_milestones_and_a_blank_row(supervisor_client, 
 
 
 def test_programme_edit_unknown_is_404(supervisor_client):
-    response = supervisor_client.get(reverse("milestones:programme_edit", args=[999]))
+    response = supervisor_client.post(
+        reverse("milestones:programme_edit", args=[999]), programme_data()
+    )
 
     assert response.status_code == 404
+    assert Programme.objects.count() == 0
 
 
 def test_programme_edit_refuses_milestones_changed_meanwhile(supervisor_client, restart):
@@ -359,7 +362,9 @@ def test_programme_builder_needs_signing_in(client, restart):
 def test_programme_builder_rejects_other_methods(supervisor_client, restart):
     response = supervisor_client.delete(edit_url(restart))
 
-    assert response.status_code == 405
+    assert (response.status_code, response["Allow"]) == (405, "GET, POST")
+    assert list(Programme.objects.values_list("pk", flat=True)) == [restart.pk]
+    assert restart.financial_milestones.count() == 2
 
 
 @pytest.mark.parametrize(

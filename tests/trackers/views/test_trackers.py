@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import ParticipantFactory, TrackerFactory
+from trackers.models import Tracker
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +38,19 @@ def test_tracker_list_query_count_is_constant(
 
 
 def test_tracker_detail_outside_users_teams_is_404(administrator_client, south):
-    tracker = TrackerFactory(participant=ParticipantFactory(team=south))
+    tracker = TrackerFactory(
+        participant=ParticipantFactory(team=south, last_name="Southwell"),
+        description="Secret porter",
+    )
 
     response = administrator_client.get(
         reverse("trackers:detail", args=[tracker.participant.pk, tracker.pk])
     )
 
     assert response.status_code == 404
+    body = response.content.decode()
+    assert "Southwell" not in body
+    assert "Secret porter" not in body
 
 
 def test_tracker_detail_htmx_returns_only_the_documents_fragment(administrator_client, participant):
@@ -70,6 +77,8 @@ def test_tracker_views_reject_wrong_methods(administrator_client, participant):
     )
 
     assert (list_post.status_code, detail_post.status_code) == (405, 405)
+    assert (list_post["Allow"], detail_post["Allow"]) == ("GET", "GET")
+    assert list(Tracker.objects.values_list("pk", "version")) == [(tracker.pk, 1)]
 
 
 def test_participant_menu_leads_to_trackers(administrator_client, participant):
