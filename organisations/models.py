@@ -156,9 +156,6 @@ class Organisation(models.Model):
     def confirm(self, *, by) -> None:
         self.move_to(self.Status.CONFIRMED, by=by)
 
-    def unconfirm(self) -> None:
-        self.move_to(self.Status.UNCONFIRMED, by=None)
-
 
 class AddressFields(models.Model):
     """The lines of a UK postal address."""

@@ -108,11 +108,7 @@ class AmountHelperForm(forms.Form):
         if not self.is_valid():
             return None
         on = self.cleaned_data["on"]
-        rate = (
-            MinimumWageRate.objects.filter(effective_from__lte=on, apprentice=False)
-            .order_by("-effective_from", "-min_age")
-            .first()
-        )
+        rate = MinimumWageRate.objects.national_living_wage(on=on)
         if rate is None:
             return "No National Living Wage on record for that date."
         amount = RESTART_HOURS * rate.hourly_rate

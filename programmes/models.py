@@ -59,6 +59,14 @@ class MinimumWageRateQuerySet(models.QuerySet):
         ).filter(Q(max_age__isnull=True) | Q(max_age__gte=age))
         return bands.order_by("-min_age").first()
 
+    def national_living_wage(self, *, on: datetime.date) -> "MinimumWageRate | None":
+        """The adult rate (the highest age band, not an apprentice's) in force that day."""
+        return (
+            self.filter(effective_from__lte=on, apprentice=False)
+            .order_by("-effective_from", "-min_age")
+            .first()
+        )
+
 
 class MinimumWageRate(models.Model):
     """A National Living Wage / National Minimum Wage rate for an age band, from a date.

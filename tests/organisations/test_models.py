@@ -270,12 +270,12 @@ def test_organisation_confirm_records_who_and_when():
 
 
 @pytest.mark.django_db
-def test_organisation_unconfirm_forgets_who_confirmed_it_but_the_history_keeps_it():
+def test_organisation_move_to_unconfirmed_forgets_who_confirmed_it_but_the_history_keeps_it():
     organisation = OrganisationFactory()
     supervisor = UserFactory()
     organisation.confirm(by=supervisor)
 
-    organisation.unconfirm()
+    organisation.move_to(UNCONFIRMED, by=supervisor)
 
     organisation.refresh_from_db()
     assert (organisation.status, organisation.confirmed_by, organisation.confirmed_at) == (

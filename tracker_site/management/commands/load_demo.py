@@ -135,7 +135,7 @@ class Command(BaseCommand):
 
     def _jobs(self, users) -> int:
         """A job for every fourth participant, some ended, some part-time."""
-        employers = list(Organisation.objects.confirmed().order_by("name"))
+        employers = list(Organisation.objects.confirmed().by_name())
         created = 0
         for participant in Participant.objects.order_by("reference")[::4]:
             if participant.trackers.exists():
