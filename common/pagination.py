@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 MAX_PAGE = 10_000
 
@@ -46,3 +47,11 @@ def paginate(queryset: QuerySet, number: int, per_page: int | None = None) -> Pa
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     return Page(rows=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def page_of(request: HttpRequest, queryset: QuerySet) -> tuple[Page, str]:
+    """The page of the queryset that the request asks for (``?page=``), and the request's
+    other query parameters, for the links to the pages before and after it."""
+    query = request.GET.copy()
+    number = page_number(query.pop("page", [None])[-1])
+    return paginate(queryset, number), query.urlencode()

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.htmx import template_for
-from common.pagination import page_number, paginate
+from common.pagination import page_of
 from participants.access import get_participant_for, participants_for
 from participants.forms import ParticipantForm, ParticipantSearchForm
 from participants.services import create_participant
@@ -23,13 +23,11 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     participants = form.filter(
         participants_for(request.user).select_related("team", "programme", "adviser")
     )
-    page = paginate(participants, page_number(request.GET.get("page")))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, participants)
     return render(
         request,
         template_for(request, "participants/participant_list.html", "participant-results"),
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query},
     )
 
 

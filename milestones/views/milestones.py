@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.htmx import template_for
-from common.pagination import page_number, paginate
+from common.pagination import page_of
 from milestones.forecast import forecast as forecast_of
 from milestones.forms import ClaimForm, MilestoneFilterForm
 from milestones.models import ParticipantMilestone
@@ -31,13 +31,11 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = MilestoneFilterForm(request.GET or None, teams=teams_for(request.user))
     milestones = form.filter(_visible_milestones(request.user), today=today).for_list()
-    page = paginate(milestones, page_number(request.GET.get("page")))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, milestones)
     return render(
         request,
         template_for(request, "milestones/milestone_list.html", "milestone-results"),
-        {"form": form, "page": page, "query": query.urlencode(), "today": today},
+        {"form": form, "page": page, "query": query, "today": today},
     )
 
 

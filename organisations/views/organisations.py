@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.forms import id_or_none
 from common.history import history_changes
 from common.htmx import Event, saved, template_for
-from common.pagination import page_number, paginate
+from common.pagination import page_of
 from common.redirects import safe_next, with_query
 from organisations.address_entry import AddressLookup, look_up
 from organisations.forms import (
@@ -31,13 +31,11 @@ CHOICES_SHOWN = 50
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationSearchForm(request.GET or None)
     organisations = form.filter(Organisation.objects.select_related("owner"))
-    page = paginate(organisations, page_number(request.GET.get("page")))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, organisations)
     return render(
         request,
         template_for(request, "organisations/organisation_list.html", "organisation-results"),
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query},
     )
 
 
