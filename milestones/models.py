@@ -17,6 +17,13 @@ class ParticipantMilestoneQuerySet(models.QuerySet):
             projected_date__gte=today, projected_date__lte=today + datetime.timedelta(days=days)
         )
 
+    def ready_to_claim(self) -> "ParticipantMilestoneQuerySet":
+        """Verified by compliance (so on approved trackers) and not claimed yet."""
+        return self.filter(
+            status=ParticipantMilestone.Status.VERIFIED,
+            claim_status=ParticipantMilestone.ClaimStatus.NOT_CLAIMED,
+        )
+
     def by_due_date(self) -> "ParticipantMilestoneQuerySet":
         """Soonest first, Not reachable (no date) last on every engine."""
         return self.order_by(F("projected_date").asc(nulls_last=True), "id")

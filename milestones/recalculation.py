@@ -20,6 +20,7 @@ from milestones.models import ParticipantMilestone
 from participants.models import Participant
 from programmes.models import FinancialMilestone, Programme
 from programmes.projection import Job, Projection, project, project_self_employment
+from programmes.projection import Status as ProjectionStatus
 from trackers.models import Tracker
 
 Stored = ParticipantMilestone
@@ -129,8 +130,8 @@ def _changes_for(participant, financial: list[FinancialMilestone], today) -> Cha
     existing = {row.financial_milestone_id: row for row in participant.milestones.all()}
     changes = Changes()
     wanted: dict[int | None, tuple[str, Projection, FinancialMilestone | None]] = {}
+    trackers = list(participant.trackers.all())
     if projects_milestones(participant.programme):
-        trackers = list(participant.trackers.all())
         ends = window_end(participant)
         projections = project(
             jobs=jobs_of(trackers),
@@ -147,21 +148,31 @@ def _changes_for(participant, financial: list[FinancialMilestone], today) -> Cha
             wanted[None] = ("Self-employment (26 weeks)", projection, None)
     for key, (name, projection, milestone) in wanted.items():
         row = existing.pop(key, None)
+        kind = Stored.Kind.EARNINGS if milestone else Stored.Kind.SELF_EMPLOYMENT
+        verified = _verified(projection, kind, trackers)
         if row is None:
-            row = Stored(
-                participant=participant,
-                financial_milestone=milestone,
-                kind=Stored.Kind.EARNINGS if milestone else Stored.Kind.SELF_EMPLOYMENT,
-            )
-            _fill(row, name, projection, today)
+            row = Stored(participant=participant, financial_milestone=milestone, kind=kind)
+            _fill(row, name, projection, today, verified=verified)
             changes.create.append(row)
-        elif _fill(row, name, projection, today):
+        elif _fill(row, name, projection, today, verified=verified):
             changes.update.append(row)
     changes.delete += [row.pk for row in existing.values()]
     return changes
 
 
-def _fill(row: Stored, name: str, projection: Projection, today) -> bool:
+def _verified(projection: Projection, kind: str, trackers: list[Tracker]) -> bool:
+    """Whether compliance's approvals support an Achieved milestone: every tracker that
+    earned towards it (of its kind, started by its date) is Approved."""
+    if projection.status != ProjectionStatus.ACHIEVED:
+        return False
+    wanted = Tracker.Type.JOB if kind == Stored.Kind.EARNINGS else Tracker.Type.SELF_EMPLOYMENT
+    earning = [
+        t for t in trackers if t.type == wanted and t.start_date <= projection.projected_date
+    ]
+    return bool(earning) and all(t.status == Tracker.Status.APPROVED for t in earning)
+
+
+def _fill(row: Stored, name: str, projection: Projection, today, *, verified: bool) -> bool:
     """Copy the projection onto the row; True when anything shown changed."""
     values = {
         "name": name,
@@ -169,8 +180,8 @@ def _fill(row: Stored, name: str, projection: Projection, today) -> bool:
         "earned_to_date": projection.earned_to_date,
         "projected_date": projection.projected_date,
         "weeks_left": projection.weeks_left,
-        # Verified is compliance's word, which a recalculation never takes back.
-        "status": row.status if row.status == Stored.Status.VERIFIED else projection.status.value,
+        # Verified is compliance's word: it stands while the approvals behind it do.
+        "status": Stored.Status.VERIFIED if verified else projection.status.value,
     }
     changed = any(getattr(row, name_) != value for name_, value in values.items())
     for name_, value in values.items():

@@ -28,6 +28,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("organisations", "organisation", VIEW),
         *_crud("trackers", "tracker", VIEW, CHANGE),
         *_crud("trackers", "evidencedocument", VIEW),
+        "reviews.review_tracker",
     ],
     "Supervisor": [
         *_crud("participants", "participant", VIEW, ADD, CHANGE),
@@ -40,6 +41,8 @@ ROLES: dict[str, list[str]] = {
         "trackers.delete_evidence",
         "milestones.change_claim",
         "milestones.export_milestones",
+        "reviews.assign_reviews",
+        "reviews.draw_sample",
     ],
     # Django admin, for corrections (the users also need "staff status").
     "Data fix": [
@@ -56,6 +59,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("milestones", "participantmilestone", VIEW, CHANGE),
         *_crud("trackers", "tracker", VIEW, ADD, CHANGE),
         *_crud("trackers", "evidencedocument", VIEW, CHANGE),
+        *_crud("reviews", "reviewreason", VIEW, ADD, CHANGE),
+        *_crud("reviews", "evidencerequirement", VIEW, ADD, CHANGE),
+        *_crud("reviews", "decision", VIEW),
     ],
 }
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "participants",
     "trackers",
     "milestones",
+    "reviews",
     "tracker_site",
 ]
 
@@ -205,6 +206,30 @@ ADDRESS_FINDER = {
     "KEY": os.environ.get("ADDRESS_FINDER_KEY", ""),
     "TIMEOUT": float(os.environ.get("ADDRESS_FINDER_TIMEOUT", "3")),
 }
+
+# Email: the console in development; SMTP by configuration (README).
+if env_bool("EMAIL_CONSOLE", DEBUG):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "timeout": 10,
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# The address emails link to.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# The compliance review: a tracker New or In review for longer than this is overdue.
+REVIEW_OVERDUE_DAYS = int(os.environ.get("REVIEW_OVERDUE_DAYS", "10"))
 
 # Rows per page in lists; never more, whatever a request asks for.
 PAGE_SIZE = 25

@@ -15,5 +15,6 @@ urlpatterns = [
     # The gathering layer's pages: the Milestones pages, and the participant and tracker
     # pages whose save moves milestones (their paths sit beside the other pages').
     path("", include("milestones.urls")),
+    path("reviews/", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]

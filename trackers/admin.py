@@ -22,7 +22,10 @@ class TrackerAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     raw_id_fields = ["participant", "organisation"]
     autocomplete_fields = ["assignee"]
-    readonly_fields = ["version", "created_by", "created_at", "updated_at"]
+    # The review status moves only through review decisions (reviews.services).
+    readonly_fields = [
+        "status", "submitted_at", "version", "created_by", "edited_by", "created_at", "updated_at"
+    ]  # fmt: skip
     inlines = [EvidenceDocumentInline]
 
     def get_queryset(self, request):

@@ -311,6 +311,7 @@ def store_document(
     # The field names the file with evidence_path: evidence/<random hex>.
     document.file.save(upload.name, upload, save=False)
     stored.append(document.file.name)
+    document._history_user = uploaded_by
     document.full_clean()
     document.save()
     return document

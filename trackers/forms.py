@@ -33,7 +33,6 @@ class TrackerForm(forms.ModelForm):
         model = Tracker
         fields = [
             "type",
-            "status",
             "assignee",
             "description",
             "organisation",
@@ -63,9 +62,6 @@ class TrackerForm(forms.ModelForm):
         self.fields["organisation"].conditionally_required = True
         self.fields["weekly_hours"].widget.attrs.update(inputmode="decimal", step="0.01")
         self.fields["hourly_rate"].widget.attrs.update(inputmode="decimal", step="0.01")
-        self.fields["status"].choices = [
-            choice for choice in Tracker.Status.choices if choice[0] != Tracker.Status.CLOSED
-        ] if not self.instance.pk else Tracker.Status.choices  # fmt: skip
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
         self.below_minimum: MinimumWageRate | None = None

@@ -42,18 +42,21 @@ class Tracker(models.Model):
         SELF_EMPLOYMENT = "self_employment", "Self-employment"
 
     class Status(models.TextChoices):
+        """The review status: moved only by submitting for review and by the review's
+        decisions (reviews.services), never by the tracker form."""
+
         NEW = "new", "New"
         IN_REVIEW = "in_review", "In review"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         INFO_REQUESTED = "info_requested", "Info requested"
-        CLOSED = "closed", "Closed"
 
     participant = models.ForeignKey(
         "participants.Participant", on_delete=models.PROTECT, related_name="trackers"
     )
     type = models.CharField(max_length=20, choices=Type, default=Type.JOB)
-    status = models.CharField(max_length=20, choices=Status, default=Status.NEW)
+    status = models.CharField("review status", max_length=20, choices=Status, default=Status.NEW)
+    submitted_at = models.DateTimeField("submitted for review", null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -97,6 +100,11 @@ class Tracker(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who last changed the job's details (not its review): four-eyes keeps them from
+    # deciding on it.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["submission_token"])
@@ -107,6 +115,7 @@ class Tracker(models.Model):
         indexes = [
             models.Index(fields=["participant", "start_date"], name="tracker_participant_start"),
             models.Index(fields=["assignee", "status"], name="tracker_assignee_status"),
+            models.Index(fields=["status", "submitted_at"], name="tracker_review_queue"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -128,6 +137,22 @@ class Tracker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.description}"
+
+    # Review statuses that may still be submitted for review (after a correction).
+    SUBMITTABLE = (Status.NEW, Status.REJECTED, Status.INFO_REQUESTED)
+    # Review statuses waiting for a reviewer's decision.
+    WAITING = (Status.NEW, Status.IN_REVIEW)
+    # What an Approved tracker's approval rests on: changing any sends it back to review.
+    REVIEWED_FIELDS = ("start_date", "end_date", "weekly_hours", "hourly_rate", "organisation")
+
+    @property
+    def waiting_for_review(self) -> bool:
+        return self.status in self.WAITING
+
+    @property
+    def is_ended(self) -> bool:
+        """The job's own state: ended once it has an end date (it may still be reviewed)."""
+        return self.end_date is not None
 
     @property
     def weekly_pay(self) -> Decimal:
@@ -169,6 +194,10 @@ class EvidenceDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     deleted_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
     objects = EvidenceDocumentQuerySet.as_manager()

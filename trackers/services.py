@@ -1,5 +1,5 @@
 """Writes of trackers and their evidence: create (with evidence), edit with a version
-check, end a job, add and delete evidence.
+check, end a job, submit for review, add and delete evidence.
 
 These write trackers only. A tracker change also moves the participant's milestones, so
 pages call the gathering layer's ``milestones.services``, which call these and then
@@ -19,6 +19,7 @@ from django.utils import timezone
 from participants.models import Participant
 from trackers.evidence import files_removed_on_failure, store_document
 from trackers.models import EvidenceDocument, Tracker
+from trackers.notifications import tell_assignee
 
 
 class TrackerChanged(Exception):
@@ -44,15 +45,24 @@ def create_tracker(
 
     Returns ``(tracker, created)``. A second submission of the same form (same token)
     returns the first tracker and stores nothing. With ``confirm_organisation`` the
-    employer is confirmed by ``created_by`` first. Stored files are removed again if
-    anything fails.
+    employer is confirmed by ``created_by`` first. Created with evidence, it is submitted
+    for review (In review); without, it is New. Its assignee is emailed once it is
+    saved. Stored files are removed again if anything fails.
     """
     existing = Tracker.objects.filter(submission_token=submission_token).first()
     if existing:
         return existing, False
+    _refuse_review_status(fields)
     tracker = Tracker(
-        participant=participant, submission_token=submission_token, created_by=created_by, **fields
+        participant=participant,
+        submission_token=submission_token,
+        created_by=created_by,
+        edited_by=created_by,
+        **fields,
     )
+    if documents:
+        # With its evidence, a new tracker is ready for review at once.
+        tracker.status, tracker.submitted_at = Tracker.Status.IN_REVIEW, timezone.now()
     tracker._history_user = created_by
     try:
         with files_removed_on_failure():
@@ -67,6 +77,8 @@ def create_tracker(
             add_evidence(
                 tracker=tracker, uploads=documents, kind=document_kind, uploaded_by=created_by
             )
+            if tracker.assignee and tracker.assignee != created_by:
+                tell_assignee(tracker)
     except (IntegrityError, ValidationError):
         # Two submissions raced past the check above, and the other one won.
         existing = Tracker.objects.filter(submission_token=submission_token).first()
@@ -81,19 +93,60 @@ def update_tracker(
     *, tracker: Tracker, loaded_version: int, changed_by: AbstractBaseUser, **fields
 ) -> Tracker:
     """Save these field values to the version of the tracker the user loaded; raise
-    TrackerChanged if someone else saved it since (their data is kept)."""
+    TrackerChanged if someone else saved it since (their data is kept).
+
+    The review status is not one of the fields: an Approved tracker whose dates, hours,
+    pay or employer change goes back to In review (its approval rested on them).
+    """
+    _refuse_review_status(fields)
+    current = _locked(tracker, loaded_version)
+    for name, value in fields.items():
+        setattr(tracker, name, value)
+    if current.status == Tracker.Status.APPROVED and any(
+        getattr(tracker, name) != getattr(current, name) for name in Tracker.REVIEWED_FIELDS
+    ):
+        tracker.status, tracker.submitted_at = Tracker.Status.IN_REVIEW, timezone.now()
+    tracker.edited_by = changed_by
+    return _save(tracker, current, by=changed_by)
+
+
+@transaction.atomic
+def submit_for_review(
+    *, tracker: Tracker, loaded_version: int, submitted_by: AbstractBaseUser
+) -> Tracker:
+    """Send a New, Rejected or Info requested tracker (corrected) to review: In review.
+    Earlier decisions are kept. Raises TrackerChanged as ``update_tracker`` does, and
+    ValueError when the tracker is already in review or decided."""
+    current = _locked(tracker, loaded_version)
+    if current.status not in Tracker.SUBMITTABLE:
+        raise ValueError(f"A tracker {current.get_status_display()} cannot be submitted.")
+    tracker.status, tracker.submitted_at = Tracker.Status.IN_REVIEW, timezone.now()
+    return _save(tracker, current, by=submitted_by)
+
+
+def _refuse_review_status(fields: dict) -> None:
+    if "status" in fields or "submitted_at" in fields:
+        raise ValueError("The review status moves only through submission and review.")
+
+
+def _locked(tracker: Tracker, loaded_version: int) -> Tracker:
+    """The tracker as saved, locked until the transaction ends; TrackerChanged if it is
+    no longer the version the user loaded."""
     current = Tracker.objects.select_for_update().get(pk=tracker.pk)
     if current.version != loaded_version:
         raise TrackerChanged(current)
-    for name, value in fields.items():
-        setattr(tracker, name, value)
+    return current
+
+
+def _save(tracker: Tracker, current: Tracker, *, by: AbstractBaseUser) -> Tracker:
     tracker.version = current.version + 1
-    tracker._history_user = changed_by
+    tracker._history_user = by
     tracker.full_clean()
     tracker.save()
     return tracker
 
 
+@transaction.atomic
 def end_tracker(
     *,
     tracker: Tracker,
@@ -102,15 +155,12 @@ def end_tracker(
     loaded_version: int,
     ended_by: AbstractBaseUser,
 ) -> Tracker:
-    """Record the end of the job and close the tracker."""
-    return update_tracker(
-        tracker=tracker,
-        loaded_version=loaded_version,
-        changed_by=ended_by,
-        end_date=end_date,
-        end_note=note,
-        status=Tracker.Status.CLOSED,
-    )
+    """Record the end of the job. Its review goes on: an ended job can still be reviewed
+    and approved, and ending it does not undo an approval."""
+    current = _locked(tracker, loaded_version)
+    tracker.end_date, tracker.end_note = end_date, note
+    tracker.edited_by = ended_by
+    return _save(tracker, current, by=ended_by)
 
 
 def add_evidence(

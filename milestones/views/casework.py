@@ -61,6 +61,9 @@ def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResp
         request.POST or None, instance=tracker, participant=tracker.participant, user=request.user
     )
     if request.method == "POST" and form.is_valid():
+        was_approved = Tracker.objects.filter(
+            pk=tracker.pk, status=Tracker.Status.APPROVED
+        ).exists()
         try:
             update_tracker(
                 tracker=tracker,
@@ -72,6 +75,12 @@ def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResp
             form.add_error(None, _conflict_message(changed.current))
         else:
             messages.success(request, "Tracker saved.")
+            if was_approved and tracker.status == Tracker.Status.IN_REVIEW:
+                messages.warning(
+                    request,
+                    "It was Approved. Its dates, hours, pay or employer changed, so it is back "
+                    "in review: a compliance officer must approve it again.",
+                )
             _warn_about_overlaps(request, tracker)
             return redirect("trackers:detail", participant_pk=participant_pk, pk=pk)
     return render(
@@ -98,7 +107,7 @@ def tracker_end(request: HttpRequest, participant_pk: int, pk: int) -> HttpRespo
         except TrackerChanged as changed:
             form.add_error(None, _conflict_message(changed.current))
         else:
-            messages.success(request, "The job has ended and the tracker is closed.")
+            messages.success(request, "The job has ended. Its review goes on as before.")
             return redirect("trackers:detail", participant_pk=participant_pk, pk=pk)
     return render(
         request,

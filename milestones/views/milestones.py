@@ -1,8 +1,6 @@
 """The Milestones page (with CSV export), claims and the forecast: participants'
 stored milestones, across every team the user sees."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import AbstractBaseUser
@@ -14,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from common.htmx import template_for
 from common.pagination import page_of
+from common.spreadsheets import csv_lines
 from milestones.forecast import forecast as forecast_of
 from milestones.forms import ClaimForm, MilestoneFilterForm
 from milestones.models import ParticipantMilestone
@@ -55,16 +54,10 @@ def milestone_export(request: HttpRequest) -> StreamingHttpResponse:
     milestones = form.filter(
         _visible_milestones(request.user), today=timezone.localdate()
     ).for_list()
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff" + writer.writerow(CSV_COLUMNS)
-        for milestone in milestones.iterator(chunk_size=2000):
-            yield writer.writerow([_cell(value) for value in _csv_row(milestone)])
-
+    rows = (_csv_row(milestone) for milestone in milestones.iterator(chunk_size=2000))
     name = f"milestones-{timezone.localdate():%Y-%m-%d}.csv"
     return StreamingHttpResponse(
-        rows(),
+        csv_lines(CSV_COLUMNS, rows),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -87,19 +80,6 @@ def _csv_row(m: ParticipantMilestone) -> list:
         m.paid_date.isoformat() if m.paid_date else "",
         m.payment_reference,
     ]
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value) -> str:
-    """A value as CSV text that no spreadsheet will treat as a formula (OWASP)."""
-    text = str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
 
 
 @permission_required("milestones.change_claim", raise_exception=True)

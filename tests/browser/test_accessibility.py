@@ -1,13 +1,19 @@
 """axe-core (WCAG 2.2 A and AA rules) on every main screen, in Chromium."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Page
 
 from participants.models import Participant
+from trackers.models import Tracker
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 WCAG_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
@@ -53,5 +59,29 @@ def test_main_screens_have_no_axe_violations(page: Page):
     page.get_by_role("link", name="Add a new organisation").click()
     page.get_by_role("dialog").get_by_role("button", name="Find address").click()
     found["organisation dialog"] = violations(page)
+    for name, url in [
+        ("caseloads", "/reviews/caseload/"),
+        ("ready to claim", "/reviews/ready-to-claim/"),
+        ("QA samples", "/reviews/samples/"),
+    ]:
+        page.goto(url)
+        found[name] = violations(page)
+    page.get_by_label("Percentage to sample").fill("10")
+    page.get_by_role("button", name=re.compile("Draw")).click()
+    found["QA sample"] = violations(page)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("compliance")
+    page.get_by_label("Password").fill("tracker-demo")
+    page.get_by_role("button", name="Sign in").click()
+    in_review = Tracker.objects.filter(status="in_review", assignee__username="compliance").first()
+    for name, url in [
+        ("review queue", "/reviews/"),
+        ("review queue, decided", "/reviews/?tab=decided"),
+        ("review page", f"/reviews/trackers/{in_review.pk}/"),
+    ]:
+        page.goto(url)
+        found[name] = violations(page)
+    page.get_by_role("button", name="Record the decision").click()
+    found["review page with errors"] = violations(page)
 
     assert {name: problems for name, problems in found.items() if problems} == {}

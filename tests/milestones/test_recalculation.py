@@ -110,18 +110,35 @@ def test_recalculate_participant_failing_to_create_changes_nothing(participant, 
     assert participant.milestones.filter(pk=stale.pk).exists()
 
 
-def test_recalculate_participant_never_overwrites_verified(participant):
-    tracker = job(participant, "2025-01-06", hours="16", rate="11.44")
-    recalculate_participant(participant, today=datetime.date(2025, 3, 1))
-    participant.milestones.filter(name="First pay").update(status=Status.VERIFIED)
-    Tracker.objects.filter(pk=tracker.pk).update(weekly_hours=Decimal("32"))
+def test_recalculate_participant_verifies_achieved_milestones_of_approved_jobs(participant):
+    job(participant, "2025-01-06", hours="16", rate="11.44", status=Tracker.Status.APPROVED)
 
     recalculate_participant(participant, today=datetime.date(2025, 3, 1))
 
-    assert [row[:4] for row in stored(participant)] == [
-        ("First pay", Decimal("1000.00"), datetime.date(2025, 1, 25), Status.VERIFIED),
-        ("Job outcome", Decimal("4759.04"), datetime.date(2025, 4, 6), Status.PROJECTED),
-    ]
+    assert [row[3] for row in stored(participant)] == [Status.VERIFIED, Status.PROJECTED]
+
+
+def test_recalculate_participant_verifies_only_when_every_earning_job_is_approved(participant):
+    job(participant, "2025-01-06", "2025-01-31", status=Tracker.Status.APPROVED)
+    later = job(participant, "2025-02-03", hours="30", rate="12.21")
+    recalculate_participant(participant, today=datetime.date(2025, 6, 1))
+    before = [row[3] for row in stored(participant)]
+    Tracker.objects.filter(pk=later.pk).update(status=Tracker.Status.APPROVED)
+
+    recalculate_participant(participant, today=datetime.date(2025, 6, 1))
+
+    assert before == [Status.ACHIEVED, Status.ACHIEVED]
+    assert [row[3] for row in stored(participant)] == [Status.VERIFIED, Status.VERIFIED]
+
+
+def test_recalculate_participant_takes_verified_back_when_an_approval_goes(participant):
+    tracker = job(participant, "2025-01-06", status=Tracker.Status.APPROVED)
+    recalculate_participant(participant, today=datetime.date(2025, 3, 1))
+    Tracker.objects.filter(pk=tracker.pk).update(status=Tracker.Status.IN_REVIEW)
+
+    recalculate_participant(participant, today=datetime.date(2025, 3, 1))
+
+    assert [row[3] for row in stored(participant)] == [Status.ACHIEVED, Status.PROJECTED]
 
 
 def test_recalculate_participant_on_a_programme_without_milestones_removes_them(participant):

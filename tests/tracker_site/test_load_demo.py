@@ -8,9 +8,11 @@ from django.test import RequestFactory
 from milestones.models import ParticipantMilestone
 from organisations.models import Organisation
 from participants.models import Participant, Team
+from reviews.models import Decision
 from trackers.models import Tracker
 
-pytestmark = pytest.mark.django_db
+# The demo stores evidence files: in a temporary folder, never in the project.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def load_demo() -> str:
@@ -29,10 +31,15 @@ def test_load_demo_creates_teams_participants_employers_and_one_user_per_role():
     assert Tracker.objects.count() == 50
     assert ParticipantMilestone.objects.filter(kind="earnings").count() == 100
     users = {u.username: u for u in get_user_model().objects.all()}
-    assert set(users) == {"admin", "admin.south", "compliance", "supervisor", "datafix"}
+    assert set(users) == {"admin", "admin.south", "compliance", "reviewer", "supervisor", "datafix"}
     assert [g.name for g in users["compliance"].groups.all()] == ["Compliance officer"]
     assert users["supervisor"].has_perm("participants.view_all_teams")
     assert users["datafix"].is_staff and not users["admin"].is_staff
+    # A queue to work: trackers in every review state, some assigned to compliance.
+    assert set(Tracker.objects.values_list("status", flat=True)) == set(Tracker.Status.values)
+    assert Tracker.objects.filter(assignee=users["compliance"], status="in_review").exists()
+    assert Decision.objects.filter(outcome="approved").exists()
+    assert ParticipantMilestone.objects.filter(status="verified").exists()
     assert "admin        Administrator (North team)" in output
     assert "password: tracker-demo" in output
 

@@ -24,6 +24,7 @@ from trackers.services import (
     create_tracker,
     delete_evidence,
     end_tracker,
+    submit_for_review,
     update_tracker,
 )
 
@@ -160,8 +161,8 @@ def test_update_tracker_refuses_a_stale_version():
 
 
 @pytest.mark.django_db
-def test_end_tracker_closes_and_records_who(administrator):
-    tracker = TrackerFactory(start_date=datetime.date(2025, 6, 2))
+def test_end_tracker_records_who_and_leaves_the_review_status(administrator):
+    tracker = TrackerFactory(start_date=datetime.date(2025, 6, 2), status=Tracker.Status.IN_REVIEW)
 
     end_tracker(
         tracker=tracker,
@@ -172,11 +173,13 @@ def test_end_tracker_closes_and_records_who(administrator):
     )
 
     tracker.refresh_from_db()
-    assert (tracker.status, tracker.end_date, tracker.version) == (
-        "closed",
+    assert (tracker.status, tracker.end_date, tracker.version, tracker.edited_by) == (
+        "in_review",
         datetime.date(2025, 8, 1),
         2,
+        administrator,
     )
+    assert tracker.is_ended
     assert tracker.history.first().history_user == administrator
 
 
@@ -289,3 +292,92 @@ def test_tracker_queryset_overlapping_finds_only_the_same_employer_in_overlappin
     )
 
     assert list(Tracker.objects.overlapping(tracker)) == [earlier]
+
+
+@pytest.mark.django_db
+def test_create_tracker_without_evidence_is_new_and_with_evidence_in_review():
+    user = UserFactory()
+
+    bare, _ = create_tracker(**new_tracker(), submission_token=uuid.uuid4(), created_by=user)
+    evidenced, _ = create_tracker(
+        **new_tracker(), submission_token=uuid.uuid4(), documents=[pdf()], created_by=user
+    )
+
+    assert (bare.status, bare.submitted_at) == (Tracker.Status.NEW, None)
+    assert evidenced.status == Tracker.Status.IN_REVIEW
+    assert evidenced.submitted_at is not None
+    assert (evidenced.created_by, evidenced.edited_by) == (user, user)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["status", "submitted_at"])
+def test_tracker_writes_refuse_the_review_status(field):
+    tracker = TrackerFactory(status=Tracker.Status.NEW)
+
+    with pytest.raises(ValueError, match="review status moves only"):
+        update_tracker(
+            tracker=tracker, loaded_version=1, changed_by=UserFactory(), **{field: "approved"}
+        )
+    with pytest.raises(ValueError, match="review status moves only"):
+        create_tracker(
+            **new_tracker(),
+            submission_token=uuid.uuid4(),
+            created_by=UserFactory(),
+            **{field: "approved"},
+        )
+
+    tracker.refresh_from_db()
+    assert (tracker.status, Tracker.objects.count()) == (Tracker.Status.NEW, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value", "status"),
+    [
+        ("weekly_hours", Decimal("30"), Tracker.Status.IN_REVIEW),
+        ("hourly_rate", Decimal("15"), Tracker.Status.IN_REVIEW),
+        ("start_date", datetime.date(2025, 6, 9), Tracker.Status.IN_REVIEW),
+        ("description", "Head chef", Tracker.Status.APPROVED),
+    ],
+)
+def test_update_tracker_approved_goes_back_to_review_when_what_was_approved_changes(
+    field, value, status
+):
+    tracker = TrackerFactory(start_date=datetime.date(2025, 6, 2), status=Tracker.Status.APPROVED)
+    editor = UserFactory()
+
+    update_tracker(tracker=tracker, loaded_version=1, changed_by=editor, **{field: value})
+
+    tracker.refresh_from_db()
+    assert (tracker.status, tracker.edited_by, tracker.version) == (status, editor, 2)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (Tracker.Status.NEW, Tracker.Status.IN_REVIEW),
+        (Tracker.Status.REJECTED, Tracker.Status.IN_REVIEW),
+        (Tracker.Status.INFO_REQUESTED, Tracker.Status.IN_REVIEW),
+    ],
+)
+def test_submit_for_review_sends_a_new_or_corrected_tracker_to_review(before, after):
+    tracker = TrackerFactory(status=before)
+
+    submit_for_review(tracker=tracker, loaded_version=1, submitted_by=UserFactory())
+
+    tracker.refresh_from_db()
+    assert (tracker.status, tracker.version) == (after, 2)
+    assert tracker.submitted_at is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Tracker.Status.IN_REVIEW, Tracker.Status.APPROVED])
+def test_submit_for_review_refuses_a_tracker_in_review_or_approved(status):
+    tracker = TrackerFactory(status=status)
+
+    with pytest.raises(ValueError, match="cannot be submitted"):
+        submit_for_review(tracker=tracker, loaded_version=1, submitted_by=UserFactory())
+
+    tracker.refresh_from_db()
+    assert (tracker.status, tracker.version) == (status, 1)

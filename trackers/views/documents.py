@@ -82,16 +82,23 @@ def document_download(
             "Evidence document %s is missing its stored file %s", document.pk, document.file.name
         )
         raise Http404("The file of this document is missing.") from None
+    # ?inline=1 shows it in the review page (a frame of this site only); otherwise the
+    # browser saves it. Either way it is never run as a page of this site: its type is
+    # the checked one (PDF, JPEG, PNG), never sniffed, and it may load nothing else.
+    inline = request.GET.get("inline") == "1"
     response = FileResponse(
         file,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=document.original_name,
         content_type=document.content_type,
     )
-    # Whatever the file holds, the browser saves it and never runs it as a page.
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "no-store"
+    if inline:
+        response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    else:
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
 

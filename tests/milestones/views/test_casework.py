@@ -78,7 +78,7 @@ def test_tracker_create_saves_the_tracker_with_its_document(
     assert (tracker.participant, tracker.organisation, tracker.status) == (
         participant,
         employer,
-        Tracker.Status.NEW,
+        Tracker.Status.IN_REVIEW,  # created with evidence: submitted at once
     )
     assert (tracker.weekly_hours, tracker.hourly_rate, tracker.weekly_pay) == (
         Decimal("37.50"),
@@ -308,8 +308,12 @@ def test_tracker_edit_refuses_the_second_of_two_edits(administrator_client, part
     assert tracker.history.count() == 2
 
 
-def test_tracker_end_closes_the_tracker(administrator_client, participant):
-    tracker = TrackerFactory(participant=participant, start_date=datetime.date(2025, 6, 2))
+def test_tracker_end_records_the_end_and_keeps_the_review(administrator_client, participant):
+    tracker = TrackerFactory(
+        participant=participant,
+        start_date=datetime.date(2025, 6, 2),
+        status=Tracker.Status.APPROVED,
+    )
     url = reverse("milestones:tracker_end", args=[participant.pk, tracker.pk])
 
     administrator_client.post(
@@ -320,7 +324,7 @@ def test_tracker_end_closes_the_tracker(administrator_client, participant):
     assert (tracker.end_date, tracker.end_note, tracker.status) == (
         datetime.date(2025, 9, 30),
         "Contract ended",
-        Tracker.Status.CLOSED,
+        Tracker.Status.APPROVED,
     )
 
 
@@ -388,3 +392,46 @@ def test_participant_edit_recalculates_milestones_when_the_programme_start_chang
     # earns £244.20 a week, so £100 is reached on its third day.
     milestone = participant.milestones.get()
     assert (milestone.projected_date, milestone.status) == (datetime.date(2025, 6, 4), "achieved")
+
+
+def test_tracker_create_emails_the_assignee(
+    administrator_client, participant, employer, compliance, django_capture_on_commit_callbacks
+):
+    compliance.email = "priya@example.org"
+    compliance.save()
+    data = form_data(
+        administrator_client, participant, organisation=employer.pk, assignee=compliance.pk
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        administrator_client.post(create_url(participant), data)
+
+    from django.core import mail
+
+    (message,) = mail.outbox
+    tracker = Tracker.objects.get()
+    assert (message.to, message.subject) == (
+        ["priya@example.org"],
+        f"Tracker to review: Warehouse operative ({participant.reference})",
+    )
+    assert f"/participants/{participant.pk}/trackers/{tracker.pk}/" in message.body
+
+
+def test_tracker_edit_of_an_approved_job_sends_it_back_to_review_and_says_so(
+    administrator_client, participant
+):
+    tracker = TrackerFactory(
+        participant=participant, status="approved", start_date=datetime.date(2025, 6, 2)
+    )
+    url = reverse("milestones:tracker_edit", args=[participant.pk, tracker.pk])
+    form = administrator_client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields} | {"weekly_hours": "30"}
+
+    response = administrator_client.post(url, data, follow=True)
+
+    tracker.refresh_from_db()
+    assert (tracker.status, tracker.weekly_hours) == (Tracker.Status.IN_REVIEW, Decimal("30"))
+    assert (
+        "Its dates, hours, pay or employer changed, so it is back in review:"
+        in response.content.decode()
+    )

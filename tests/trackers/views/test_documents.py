@@ -260,6 +260,18 @@ def test_document_download_sends_the_file_as_an_attachment_with_safe_headers(
     assert "no-store" in [part.strip() for part in response["Cache-Control"].split(",")]
 
 
+def test_document_download_inline_shows_it_in_a_frame_of_this_site_only(
+    administrator_client, document
+):
+    response = administrator_client.get(document_url(document), {"inline": "1"})
+
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
+    assert response["Content-Disposition"] == 'inline; filename="payslip.pdf"'
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'self'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 @pytest.mark.parametrize(
     ("original_name", "disposition"),
     [

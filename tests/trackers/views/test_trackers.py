@@ -87,3 +87,66 @@ def test_participant_menu_leads_to_trackers(administrator_client, participant):
     assert (
         f'href="/participants/{participant.pk}/trackers/">Trackers</a>' in response.content.decode()
     )
+
+
+def submit_url(tracker) -> str:
+    return reverse("trackers:submit", args=[tracker.participant_id, tracker.pk])
+
+
+@pytest.mark.parametrize("status", ["new", "rejected", "info_requested"])
+def test_tracker_submit_sends_it_to_review(administrator_client, participant, status):
+    tracker = TrackerFactory(participant=participant, status=status)
+
+    response = administrator_client.post(submit_url(tracker), {"loaded_version": 1}, follow=True)
+
+    tracker.refresh_from_db()
+    assert (tracker.status, tracker.version) == (Tracker.Status.IN_REVIEW, 2)
+    assert "Submitted for review." in response.content.decode()
+
+
+def test_tracker_submit_of_an_approved_tracker_is_refused(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant, status="approved")
+
+    response = administrator_client.post(submit_url(tracker), {"loaded_version": 1}, follow=True)
+
+    tracker.refresh_from_db()
+    assert (tracker.status, tracker.version) == (Tracker.Status.APPROVED, 1)
+    assert "This tracker is Approved: it cannot be submitted." in response.content.decode()
+
+
+def test_tracker_submit_of_a_changed_tracker_is_refused(administrator_client, participant):
+    tracker = TrackerFactory(participant=participant, status="new", version=2)
+
+    response = administrator_client.post(
+        submit_url(tracker), {"loaded_version": "abc"}, follow=True
+    )
+
+    tracker.refresh_from_db()
+    assert (tracker.status, tracker.version) == (Tracker.Status.NEW, 2)
+    assert "Someone changed this tracker since you opened it" in response.content.decode()
+
+
+def test_tracker_submit_outside_the_users_teams_is_404(administrator_client, south):
+    tracker = TrackerFactory(participant=ParticipantFactory(team=south), status="new")
+
+    response = administrator_client.post(submit_url(tracker), {"loaded_version": 1})
+
+    assert response.status_code == 404
+    tracker.refresh_from_db()
+    assert tracker.status == Tracker.Status.NEW
+
+
+def test_tracker_detail_offers_submit_only_while_it_may_be_submitted(
+    administrator_client, participant
+):
+    new = TrackerFactory(participant=participant, status="new")
+    approved = TrackerFactory(participant=participant, status="approved")
+
+    pages = [
+        administrator_client.get(
+            reverse("trackers:detail", args=[participant.pk, t.pk])
+        ).content.decode()
+        for t in (new, approved)
+    ]
+
+    assert ["Submit for review" in page for page in pages] == [True, False]

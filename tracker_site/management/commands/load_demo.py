@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from common.uk import NINO_RE, POSTCODE_RE, normalise_postcode
@@ -20,7 +22,10 @@ from organisations.models import Organisation
 from organisations.services import create_organisation
 from participants.models import Participant, Team
 from programmes.models import FinancialMilestone, Programme
-from trackers.models import Tracker
+from reviews.models import Decision, ReviewReason
+from reviews.services import decide, take
+from trackers.models import EvidenceDocument, Tracker
+from trackers.services import add_evidence, submit_for_review
 
 DEFAULT_PASSWORD = "tracker-demo"  # noqa: S105 - documented demo sign-in
 PARTICIPANTS = 200
@@ -31,6 +36,7 @@ USERS = {
     "admin": ("Amira", "Hussain", "Administrator", ["North"], False, "North team"),
     "admin.south": ("Gareth", "Evans", "Administrator", ["South"], False, "South team"),
     "compliance": ("Priya", "Shah", "Compliance officer", ["North"], False, "North team"),
+    "reviewer": ("Daniel", "Okafor", "Compliance officer", ["North"], False, "North team"),
     "supervisor": ("Fiona", "MacLeod", "Supervisor", [], False, "all teams"),
     "datafix": ("Tom", "Barker", "Data fix", [], True, "Django admin"),
 }
@@ -85,7 +91,8 @@ class Command(BaseCommand):
                 )
         created = self._participants(teams, programme, users)
         jobs = self._jobs(users)
-        self.stdout.write(f"Demo data ready: {created} participants and {jobs} jobs added.")
+        self._reviews(jobs, users)
+        self.stdout.write(f"Demo data ready: {created} participants and {len(jobs)} jobs added.")
         self.stdout.write(f"Demo sign-ins (password: {password}):")
         for username, (*_, role, _, _, sees) in USERS.items():
             self.stdout.write(f"  {username:<12} {role} ({sees})")
@@ -133,10 +140,10 @@ class Command(BaseCommand):
             created += was_created
         return created
 
-    def _jobs(self, users) -> int:
+    def _jobs(self, users) -> list[Tracker]:
         """A job for every fourth participant, some ended, some part-time."""
         employers = list(Organisation.objects.confirmed().by_name())
-        created = 0
+        created = []
         for participant in Participant.objects.order_by("reference")[::4]:
             if participant.trackers.exists():
                 continue
@@ -144,7 +151,7 @@ class Command(BaseCommand):
             # Every participant started at least 30 days ago (see _participants).
             start = participant.programme_start_date + datetime.timedelta(days=rng.randrange(5, 30))
             ended = rng.random() < 0.25
-            create_tracker(
+            tracker, _ = create_tracker(
                 participant=participant,
                 submission_token=uuid.UUID(int=participant.pk),
                 created_by=users[participant.adviser.username],
@@ -157,12 +164,67 @@ class Command(BaseCommand):
                 )
                 if ended
                 else None,
-                status=Tracker.Status.CLOSED if ended else Tracker.Status.NEW,
                 weekly_hours=Decimal(rng.choice(["16", "20", "24", "30", "37.5"])),
-                hourly_rate=Decimal(rng.choice(["12.21", "12.50", "12.75", "13.10"])),
+                # At or above the National Living Wage of April 2026 (£12.71).
+                hourly_rate=Decimal(rng.choice(["12.71", "12.90", "13.10", "13.50"])),
             )
-            created += 1
+            created.append(tracker)
         return created
+
+    def _reviews(self, trackers: list[Tracker], users) -> None:
+        """Trackers in every review state, so that compliance finds a queue to work: in
+        turn New (no evidence), In review (assigned to Priya Shah, or to nobody), Info
+        requested, Approved and Rejected; a few of those in review are overdue."""
+        reasons = {reason.code: reason for reason in ReviewReason.objects.all()}
+        for index, tracker in enumerate(trackers):
+            step = index % 6
+            if step == 0:
+                continue
+            kinds = [EvidenceDocument.Kind.CONTRACT, EvidenceDocument.Kind.PAYSLIP]
+            if step == 5:
+                kinds = [EvidenceDocument.Kind.CONTRACT]
+            for kind in kinds:
+                add_evidence(
+                    tracker=tracker,
+                    uploads=[_demo_pdf(f"{tracker.participant.reference}-{kind}.pdf")],
+                    kind=kind,
+                    uploaded_by=tracker.created_by,
+                )
+            submit_for_review(
+                tracker=tracker, loaded_version=tracker.version, submitted_by=tracker.created_by
+            )
+            team = tracker.participant.team.name
+            reviewer = users["compliance"] if team == "North" else users["supervisor"]
+            if step == 1 and team == "North":
+                take(tracker=tracker, reviewer=users["compliance"])
+                if index % 4 == 1:
+                    Tracker.objects.filter(pk=tracker.pk).update(
+                        submitted_at=timezone.now() - datetime.timedelta(days=20)
+                    )
+            elif step == 3:
+                decide(tracker=tracker, outcome=Decision.Outcome.INFO_REQUESTED,
+                       reason=reasons["evidence_illegible"], note="The payslip is cut off.",
+                       loaded_version=tracker.version, decided_by=reviewer)  # fmt: skip
+            elif step == 4:
+                decide(tracker=tracker, outcome=Decision.Outcome.APPROVED,
+                       loaded_version=tracker.version, decided_by=reviewer)  # fmt: skip
+            elif step == 5:
+                decide(tracker=tracker, outcome=Decision.Outcome.REJECTED,
+                       reason=reasons["evidence_missing"], note="No payslip yet.",
+                       loaded_version=tracker.version, decided_by=users["reviewer"]
+                       if team == "North" else reviewer)  # fmt: skip
+
+
+def _demo_pdf(name: str) -> ContentFile:
+    """A one-page PDF of its own (its name is in it, so no two demo files are the same)."""
+    return ContentFile(
+        b"%PDF-1.4\n% " + name.encode() + b"\n"
+        b"1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+        b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+        b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\n"
+        b"trailer <</Root 1 0 R /Size 4>>\n%%EOF\n",
+        name=name,
+    )
 
 
 def _nino(rng: random.Random) -> str:
