@@ -96,7 +96,8 @@ def update_tracker(
     TrackerChanged if someone else saved it since (their data is kept).
 
     The review status is not one of the fields: an Approved tracker whose dates, hours,
-    pay or employer change goes back to In review (its approval rested on them).
+    pay or employer change goes back to In review (its approval rested on them). A new
+    assignee is emailed once it is saved.
     """
     _refuse_review_status(fields)
     current = _locked(tracker, loaded_version)
@@ -107,6 +108,8 @@ def update_tracker(
     ):
         tracker.status, tracker.submitted_at = Tracker.Status.IN_REVIEW, timezone.now()
     tracker.edited_by = changed_by
+    if tracker.assignee_id != current.assignee_id and tracker.assignee not in (None, changed_by):
+        tell_assignee(tracker)
     return _save(tracker, current, by=changed_by)
 
 

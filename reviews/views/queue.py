@@ -47,6 +47,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "tabs": [(t, counts[t.key]) for t in TABS],
             "tab": tab,
+            "tab_field": [("tab", tab)],
             "form": form,
             "page": page,
             "query": query,

@@ -371,6 +371,8 @@ def test_organisation_accepts_a_ukprn_of_8_digits_starting_with_1(ukprn):
 
     organisation.full_clean()
 
+    assert organisation.ukprn == ukprn
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("ukprn", ["20012345", "1001234", "1001234X", "100123456"])

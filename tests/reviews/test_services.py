@@ -12,6 +12,7 @@ from reviews.services import ReviewRefused, decide, reassign, release, take
 from tests.factories import TrackerFactory, UserFactory
 from tests.reviews.conftest import evidence
 from trackers.models import EvidenceDocument, Tracker
+from trackers.services import submit_for_review
 
 pytestmark = pytest.mark.django_db
 
@@ -175,8 +176,6 @@ def test_decide_on_a_decided_tracker_is_refused(in_review, compliance, status):
 
 
 def test_decide_after_a_rejection_and_resubmission_keeps_every_decision(in_review, compliance):
-    from trackers.services import submit_for_review
-
     decide(
         tracker=in_review,
         outcome=Outcome.REJECTED,

@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -381,3 +382,25 @@ def test_submit_for_review_refuses_a_tracker_in_review_or_approved(status):
 
     tracker.refresh_from_db()
     assert (tracker.status, tracker.version) == (status, 1)
+
+
+@pytest.mark.django_db
+def test_update_tracker_emails_a_new_assignee(django_capture_on_commit_callbacks):
+    tracker = TrackerFactory()
+    reviewer = UserFactory(email="reviewer@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_tracker(
+            tracker=tracker, loaded_version=1, changed_by=UserFactory(), assignee=reviewer
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        update_tracker(
+            tracker=tracker, loaded_version=2, changed_by=UserFactory(), description="Picker"
+        )
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            ["reviewer@example.org"],
+            f"Tracker to review: Warehouse operative ({tracker.participant.reference})",
+        )
+    ]

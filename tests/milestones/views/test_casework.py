@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from PIL import Image
 
@@ -405,8 +406,6 @@ def test_tracker_create_emails_the_assignee(
 
     with django_capture_on_commit_callbacks(execute=True):
         administrator_client.post(create_url(participant), data)
-
-    from django.core import mail
 
     (message,) = mail.outbox
     tracker = Tracker.objects.get()

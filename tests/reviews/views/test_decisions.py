@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from reviews.models import Decision, ReviewReason
@@ -46,11 +47,7 @@ def test_review_detail_shows_the_tracker_beside_its_evidence_checklist_and_check
 def test_review_detail_of_the_users_own_tracker_offers_no_decision(
     client, in_review, administrator
 ):
-    administrator.user_permissions.add(
-        *__import__(
-            "django.contrib.auth.models", fromlist=["Permission"]
-        ).Permission.objects.filter(codename="review_tracker")
-    )
+    administrator.user_permissions.add(Permission.objects.get(codename="review_tracker"))
     client.force_login(administrator)
 
     response = client.get(detail_url(in_review))
