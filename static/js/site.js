@@ -35,8 +35,9 @@ document.addEventListener("DOMContentLoaded", () => focusErrorSummary(document))
 document.addEventListener("htmx:afterSwap", (event) => focusErrorSummary(event.detail.target));
 
 // Dialogs: a link or button with data-opens-dialog loads a form into #dialog-content
-// (hx-get); the dialog opens when it arrives and gives focus back to the opener when it
-// closes (Escape, the close button, or a successful save, which sends "dialogSaved").
+// (hx-get, hx-swap="innerHTML": an opener inside a region that swaps itself whole must
+// not inherit that); the dialog opens when it arrives and gives focus back to the
+// opener when it closes (Escape, the close button, or a save, which sends "dialogSaved").
 const dialog = () => document.getElementById("dialog");
 let dialogOpener = null;
 
@@ -62,7 +63,8 @@ document.addEventListener("click", (event) => {
 
 document.addEventListener("close", (event) => {
   if (event.target !== dialog()) return;
-  document.getElementById("dialog-content").replaceChildren();
+  const content = document.getElementById("dialog-content");
+  if (content) content.replaceChildren();
   if (dialogOpener && dialogOpener.isConnected) dialogOpener.focus();
 }, true);
 

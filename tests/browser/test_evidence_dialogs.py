@@ -1,0 +1,64 @@
+"""The evidence dialogs of the tracker page, with JavaScript on: Add evidence uploads and
+closes, Escape closes and the button still works, Delete removes the document."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from trackers.models import EvidenceDocument, Tracker
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+    b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>> endobj\n"
+    b"trailer <</Root 1 0 R /Size 4>>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def tracker(settings, tmp_path) -> Tracker:
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return Tracker.objects.filter(documents__isnull=True).select_related("participant").first()
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("tracker-demo")
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_add_evidence_in_the_dialog_uploads_and_closes(page: Page, tracker, tmp_path):
+    payslip = tmp_path / "march-payslip.pdf"
+    payslip.write_bytes(PDF)
+    sign_in(page, "supervisor")
+    page.goto(f"/participants/{tracker.participant_id}/trackers/{tracker.pk}/")
+    opener = page.get_by_role("link", name="Add evidence")
+
+    opener.click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(opener).to_be_focused()
+    opener.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Document type").select_option("Payslip")
+    dialog.get_by_label("Files").set_input_files(payslip)
+    dialog.get_by_role("button", name="Upload").click()
+
+    expect(dialog).to_be_hidden()
+    documents = page.locator("#tracker-documents")
+    expect(documents).to_contain_text("march-payslip.pdf")
+    assert list(tracker.documents.values_list("original_name", "kind")) == [
+        ("march-payslip.pdf", "payslip")
+    ]
+
+    page.get_by_role("link", name="Delete march-payslip.pdf").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(documents).to_contain_text("No evidence yet.")
+    assert EvidenceDocument.objects.current().filter(tracker=tracker).count() == 0
