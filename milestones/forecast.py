@@ -11,9 +11,10 @@ from django.db.models.functions import TruncMonth
 from milestones.models import ParticipantMilestone
 
 MONTHS = 12
-# The chart's drawing area in SVG units: bars stand on the axis, values sit above them.
+# The chart's drawing area in SVG units: bars stand on the axis, and the tallest leaves
+# room above it for its value.
 CHART_WIDTH = 600
-BAR_TOP = 10
+BAR_TOP = 30
 AXIS_Y = 190
 
 

@@ -462,6 +462,9 @@ def test_forecast_counts_milestones_per_month_by_programme_and_team(
     assert [bar.count for bar in bars] == [1, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0]
     body = response.content.decode()
     assert '<svg viewBox="0 0 600 230" role="img"' in body
+    # Every value label sits inside the drawing (the tallest bar's was cut off at y=6).
+    assert min(bar.label_y for bar in bars) >= 20
+    assert '<td class="numeric">£10,158.72</td>' in body  # two Job outcomes in one month
     assert "<caption>Milestones projected per month, by programme and team</caption>" in body
 
 

@@ -390,4 +390,4 @@ def test_programme_create_amount_helper_suggests_the_restart_amount(
 def test_programme_list_shows_the_milestones(supervisor_client, restart):
     response = supervisor_client.get(reverse("milestones:programme_list"))
 
-    assert "DWP Restart: First pay £1000.00; Job outcome £4759.04" in response.content.decode()
+    assert "DWP Restart: First pay £1,000.00; Job outcome £4,759.04" in response.content.decode()

@@ -1,5 +1,8 @@
-"""The evidence dialogs of the tracker page, with JavaScript on: Add evidence uploads and
-closes, Escape closes and the button still works, Delete removes the document."""
+"""A participant's tracker pages in Chromium: the evidence dialogs with JavaScript on (Add
+evidence uploads and closes, Escape closes and the button still works, Delete removes
+the document), and amounts shown as money in right-aligned tabular figures."""
+
+import re
 
 import pytest
 from django.core.management import call_command
@@ -62,3 +65,14 @@ def test_add_evidence_in_the_dialog_uploads_and_closes(page: Page, tracker, tmp_
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(documents).to_contain_text("No evidence yet.")
     assert EvidenceDocument.objects.current().filter(tracker=tracker).count() == 0
+
+
+def test_amounts_are_right_aligned_in_tabular_figures(page: Page, tracker):
+    sign_in(page, "supervisor")
+
+    page.goto(f"/participants/{tracker.participant_id}/trackers/")
+
+    pay = page.locator("main table td.numeric").filter(has_text="£").first
+    expect(pay).to_have_css("text-align", "right")
+    expect(pay).to_have_css("font-variant-numeric", "tabular-nums")
+    expect(pay).to_have_text(re.compile(r"^£\d{1,3}(,\d{3})*\.\d{2}$"))
