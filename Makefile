@@ -22,12 +22,14 @@ $(VENV)/.test: requirements/test.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements/test.txt
 	touch $@ $(VENV)/.base
 
-# The development server: DEBUG on, SQLite unless DATABASE_URL says otherwise.
+# The development server: DEBUG on, SQLite unless DATABASE_URL says otherwise, on
+# PORT (make run PORT=8001 when 8000 is taken).
+PORT ?= 8000
 run: export DEBUG ?= 1
 run: $(VENV)/.base
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test lint bench: export SECRET_KEY ?= test-only-secret-key
 test: $(VENV)/.test

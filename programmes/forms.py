@@ -9,6 +9,7 @@ from common.forms import DateInput
 from programmes.models import FinancialMilestone, MinimumWageRate, Programme
 from programmes.services import MilestoneEntry
 
+WINDOW_TOO_SHORT = "Enter an outcome window of at least 1 day (DWP Restart's is 638)."
 # DWP Restart: 16 hours a week for 26 weeks at the National Living Wage.
 RESTART_HOURS = Decimal(16 * 26)
 
@@ -27,6 +28,13 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         labels = {"milestones_enabled": "Use milestones", "scheme": "Milestone scheme"}
         help_texts = {"scheme": "DWP Restart projects each financial milestone from every job."}
+        error_messages = {"outcome_window_days": {"min_value": WINDOW_TOO_SHORT}}
+
+    def clean_outcome_window_days(self) -> int:
+        days = self.cleaned_data["outcome_window_days"]
+        if days < 1:
+            raise forms.ValidationError(WINDOW_TOO_SHORT)
+        return days
 
     def clean(self):
         cleaned = super().clean()
@@ -103,6 +111,12 @@ MilestoneFormSet = forms.inlineformset_factory(
 
 class AmountHelperForm(forms.Form):
     on = forms.DateField(label="National Living Wage in force on", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].error_messages["required"] = (
+            "Enter the date the National Living Wage was in force on, to suggest an amount."
+        )
 
     def suggestion(self) -> str | None:
         if not self.is_valid():

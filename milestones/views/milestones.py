@@ -90,8 +90,11 @@ def milestone_claim(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = ClaimForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
-        record_claim(milestone=milestone, recorded_by=request.user, **form.cleaned_data)
-        messages.success(request, f"Claim recorded for {milestone.participant.full_name}.")
+        if form.has_changed():
+            record_claim(milestone=milestone, recorded_by=request.user, **form.cleaned_data)
+            messages.success(request, f"Claim recorded for {milestone.participant.full_name}.")
+        else:
+            messages.info(request, "Nothing changed, so nothing was recorded.")
         return redirect("milestones:list")
     return render(
         request, "milestones/milestone_claim.html", {"milestone": milestone, "form": form}

@@ -351,6 +351,20 @@ def claim_url(milestone) -> str:
     return reverse("milestones:claim", args=[milestone.pk])
 
 
+def test_milestone_claim_saved_unchanged_records_nothing_and_says_so(supervisor_client):
+    milestone = ParticipantMilestoneFactory(status=Status.ACHIEVED, projected_date=days(-7))
+
+    response = supervisor_client.post(
+        claim_url(milestone),
+        {"claim_status": "not_claimed", "paid_date": "", "payment_reference": ""},
+        follow=True,
+    )
+
+    assert "Nothing changed, so nothing was recorded." in response.content.decode()
+    assert "Claim recorded" not in response.content.decode()
+    assert milestone.history.count() == 1
+
+
 def test_milestone_claim_records_payment_with_history(supervisor_client, supervisor):
     milestone = ParticipantMilestoneFactory(status=Status.ACHIEVED, projected_date=days(-7))
 

@@ -203,6 +203,25 @@ def test_programme_create_with_milestones_on_needs_a_scheme(supervisor_client):
     assert "There is a problem" in response.content.decode()
 
 
+@pytest.mark.parametrize("days", ["0", "-5"])
+def test_programme_create_refuses_an_outcome_window_under_a_day(supervisor_client, days):
+    response = supervisor_client.post(CREATE_URL, programme_data(outcome_window_days=days))
+
+    assert Programme.objects.count() == 0
+    assert response.context["form"].errors == {
+        "outcome_window_days": ["Enter an outcome window of at least 1 day (DWP Restart's is 638)."]
+    }
+
+
+def test_programme_amount_helper_without_a_date_says_what_to_enter(supervisor_client):
+    response = supervisor_client.get(CREATE_URL, {"on": ""})
+
+    assert response.context["helper"].errors == {
+        "on": ["Enter the date the National Living Wage was in force on, to suggest an amount."]
+    }
+    assert "Enter the date the National Living Wage was in force on" in response.content.decode()
+
+
 def test_programme_edit_turning_milestones_off_removes_the_projections(
     supervisor_client, restart, north
 ):
