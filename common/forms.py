@@ -4,6 +4,7 @@ and a message beside the field), the date input and the staff select."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.forms.renderers import TemplatesSetting
 
@@ -19,6 +20,25 @@ def id_or_none(value) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+class HintedModelForm(forms.ModelForm):
+    """A ModelForm whose declared fields keep their hints: Django gives ``Meta.help_texts``
+    and the model field's help text only to the fields it makes itself, so a field
+    declared on the form (to narrow its choices, say) would lose its hint."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        help_texts = getattr(self._meta, "help_texts", None) or {}
+        for name in self.declared_fields:
+            field = self.fields.get(name)
+            if field is None or field.help_text:
+                continue
+            try:
+                model_text = self._meta.model._meta.get_field(name).help_text
+            except FieldDoesNotExist:
+                model_text = ""
+            field.help_text = help_texts.get(name, model_text)
 
 
 class FormRenderer(TemplatesSetting):

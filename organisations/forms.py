@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 
-from common.forms import SearchField, StaffChoiceField, active_staff
+from common.forms import HintedModelForm, SearchField, StaffChoiceField, active_staff
 from organisations.models import Address, Contact, Organisation
 from organisations.sic import SIC_2007_SECTIONS
 
@@ -31,7 +31,7 @@ class OrganisationSearchForm(forms.Form):
         return queryset
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(HintedModelForm):
     owner = StaffChoiceField(queryset=None)
 
     class Meta:
@@ -43,17 +43,34 @@ class OrganisationForm(forms.ModelForm):
             "status": "Only Confirmed organisations can be chosen as the employer on a job.",
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, employer: bool = False, **kwargs):
+        """``employer``: it is being added as a job's employer (from the tracker form), so
+        it starts Confirmed for a user who may confirm organisations."""
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_choices()
-        if not self.instance.pk:
-            self.fields["owner"].initial = user.pk
-            # Archiving is for organisations that exist.
-            self.fields["status"].choices = [
-                choice for choice in Organisation.Status.choices
-                if choice[0] != Organisation.Status.ARCHIVED
-            ]  # fmt: skip
         self.fields["category"].choices = [("", "Not set"), *SIC_2007_SECTIONS]
+        if self.instance.pk:
+            return
+        self.fields["owner"].initial = user.pk
+        status = self.fields["status"]
+        if not user.has_perm("organisations.change_organisation"):
+            status.choices = [(Organisation.Status.UNCONFIRMED, "Unconfirmed")]
+            status.help_text = (
+                "You may not confirm organisations, so it is added as Unconfirmed: someone "
+                "who may confirm it must do so before it can be the employer on a job."
+            )
+            return
+        # Archiving is for organisations that exist.
+        status.choices = [
+            choice for choice in Organisation.Status.choices
+            if choice[0] != Organisation.Status.ARCHIVED
+        ]  # fmt: skip
+        if employer:
+            status.initial = Organisation.Status.CONFIRMED
+            status.help_text = (
+                "Confirmed, so that it can be the employer on this job. Choose Unconfirmed "
+                "if you have not checked that it is a real employer."
+            )
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
@@ -72,7 +89,7 @@ class AddressForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(HintedModelForm):
     owner = StaffChoiceField(queryset=None)
 
     class Meta:

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from common.forms import DateInput, SearchField, StaffChoiceField, active_staff
+from common.forms import DateInput, HintedModelForm, SearchField, StaffChoiceField, active_staff
 from participants.access import teams_for
 from participants.models import Participant, Team
 from programmes.models import Programme
@@ -47,7 +47,7 @@ class ParticipantSearchForm(forms.Form):
         return queryset
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(HintedModelForm):
     adviser = StaffChoiceField(queryset=None, required=False, empty_label="No adviser")
 
     class Meta:

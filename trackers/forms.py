@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from common.forms import DateInput, StaffChoiceField, id_or_none
+from common.forms import DateInput, HintedModelForm, StaffChoiceField, id_or_none
 from organisations.models import Organisation
 from participants.access import staff_who_see
 from participants.models import Participant
@@ -20,7 +20,7 @@ from trackers.models import EvidenceDocument, Tracker
 EMPLOYERS_LISTED = 200
 
 
-class TrackerForm(forms.ModelForm):
+class TrackerForm(HintedModelForm):
     assignee = StaffChoiceField(queryset=None, required=False, empty_label="Nobody yet")
     organisation = forms.ModelChoiceField(queryset=None, required=False)
     confirm_below_minimum = forms.BooleanField(

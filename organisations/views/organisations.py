@@ -80,8 +80,10 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
+    # Added from the tracker form, as a job's employer.
+    employer = "employer" in request.GET or "employer" in request.POST
     # Prefixed: in a dialog, the form shares the page with the form that opened it.
-    form = OrganisationForm(data, prefix="organisation", user=request.user)
+    form = OrganisationForm(data, prefix="organisation", user=request.user, employer=employer)
     # The first address and contact are optional: left blank, they are not saved.
     optional = {"empty_permitted": True, "use_required_attribute": False}
     address_form = AddressForm(data, prefix="address", **optional)
@@ -97,7 +99,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             data, "address", choice=data.get("address-choice") if "use_address" in data else None
         )
         form = OrganisationForm(
-            prefix="organisation", initial=_unprefixed(data, "organisation"), user=request.user
+            prefix="organisation",
+            initial=_unprefixed(data, "organisation"),
+            user=request.user,
+            employer=employer,
         )
         address_form = context["lookup"].form
         contact_form = ContactForm(
@@ -133,7 +138,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         "contact_form": contact_form,
         "forms": [form, address_form, contact_form],
         "next": safe_next(request),
-        "title": "Add an organisation",
+        "employer": employer,
+        "title": "Add an employer" if employer else "Add an organisation",
     }
     return render(
         request, template_for(request, "organisations/organisation_create.html", "dialog"), context

@@ -434,3 +434,12 @@ def test_tracker_edit_of_an_approved_job_sends_it_back_to_review_and_says_so(
         "Its dates, hours, pay or employer changed, so it is back in review:"
         in response.content.decode()
     )
+
+
+def test_tracker_create_shows_the_hints_of_its_declared_fields(administrator_client, participant):
+    response = administrator_client.get(create_url(participant))
+
+    body = response.content.decode()
+    assert "Usually a compliance officer, who will check the evidence." in body
+    assert "Only Confirmed organisations can be chosen." in body
+    assert 'href="/organisations/new/?employer=1&amp;next=' in body

@@ -3,6 +3,7 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from pytest_django.asserts import assertTemplateUsed
 
@@ -1180,3 +1181,37 @@ def test_organisation_choices_never_offers_an_archived_organisation(administrato
 
     assert str(archived.pk) not in [value for value, _ in option_values(response)]
     assert "Closed Down Ltd" not in response.content.decode()
+
+
+def test_organisation_create_as_an_employer_starts_confirmed_for_who_may_confirm(
+    administrator_client, administrator
+):
+    page = administrator_client.get(CREATE_URL, {"employer": "1"}, headers=HTMX)
+
+    created = administrator_client.post(
+        CREATE_URL, create_data(administrator, status="confirmed") | {"employer": "1"}
+    )
+
+    form = page.context["form"]
+    assert form["status"].value() == "confirmed"
+    assert form.fields["status"].help_text.startswith("Confirmed, so that it can be the employer")
+    assert 'name="employer" value="1"' in page.content.decode()
+    assert created.status_code == 302
+    assert Organisation.objects.values_list("status", "confirmed_by").get() == (
+        "confirmed",
+        administrator.pk,
+    )
+
+
+def test_organisation_create_by_who_may_not_confirm_offers_unconfirmed_only(client, north):
+    user = UserFactory(role="Compliance officer", teams=[north])  # may not confirm
+    user.user_permissions.add(Permission.objects.get(codename="add_organisation"))
+    client.force_login(user)
+
+    page = client.get(CREATE_URL, {"employer": "1"})
+    crafted = client.post(CREATE_URL, create_data(user, status="confirmed") | {"employer": "1"})
+
+    assert page.context["form"].fields["status"].choices == [("unconfirmed", "Unconfirmed")]
+    assert "You may not confirm organisations" in page.content.decode()
+    assert list(crafted.context["form"].errors) == ["status"]
+    assert Organisation.objects.count() == 0
