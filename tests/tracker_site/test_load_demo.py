@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from milestones.models import ParticipantMilestone
-from organisations.models import Organisation
+from organisations.address_finder import get_address_finder
+from organisations.models import Address, Organisation
 from participants.models import Participant, Team
 from reviews.models import Decision
 from trackers.models import Tracker
@@ -62,3 +63,20 @@ def test_load_demo_uses_demo_password_from_environment(monkeypatch):
     request = RequestFactory().post("/accounts/login/")
     assert authenticate(request, username="admin", password="another-long-passphrase")
     assert authenticate(request, username="admin", password="tracker-demo") is None
+
+
+def test_load_demo_lets_find_address_find_every_postcode_it_uses():
+    load_demo()
+
+    postcodes = set(Participant.objects.values_list("postcode", flat=True)) | set(
+        Address.objects.values_list("postcode", flat=True)
+    )
+    finder = get_address_finder()
+
+    assert len(postcodes) > 200
+    assert [postcode for postcode in sorted(postcodes) if not finder.find(postcode)] == []
+    assert list(
+        Organisation.objects.filter(name="Pennine Care Homes").values_list(
+            "addresses__line_1", "addresses__town", "addresses__postcode", "addresses__is_primary"
+        )
+    ) == [("Moorside House", "Halifax", "HX1 2LQ", True)]

@@ -1,5 +1,6 @@
 """Load demonstration data: two teams, a Restart programme with two milestones, ~200
-participants, a few employers, some jobs, and one user per role. Safe to run again: it
+participants, a few employers with their addresses, an address file for the address
+finder, some jobs in every review state, and one user per role. Safe to run again: it
 changes nothing it made before, except that it resets the demo users' passwords."""
 
 import datetime
@@ -7,10 +8,13 @@ import os
 import random
 import uuid
 from decimal import Decimal
+from io import StringIO
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +22,8 @@ from faker import Faker
 
 from common.uk import NINO_RE, POSTCODE_RE, normalise_postcode
 from milestones.services import create_tracker
-from organisations.models import Organisation
+from organisations.address_entry import ADDRESS_FIELDS
+from organisations.models import Organisation, PostcodeAddress
 from organisations.services import create_organisation
 from participants.models import Participant, Team
 from programmes.models import FinancialMilestone, Programme
@@ -47,13 +52,17 @@ MILESTONES = [
 ]
 JOB_TITLES = ["Warehouse operative", "Care assistant", "Kitchen porter", "Retail assistant",
               "Delivery driver", "Cleaner", "Customer service adviser", "Labourer"]  # fmt: skip
+# name, SIC 2007 section, postcode (its address is the first of the address file there)
 EMPLOYERS = [
-    ("Aire Valley Logistics Ltd", "H"),
-    ("Pennine Care Homes", "Q"),
-    ("Harbour Street Bakery", "I"),
-    ("Kirkgate Building Services Ltd", "F"),
-    ("Trentside Retail Group plc", "G"),
+    ("Aire Valley Logistics Ltd", "H", "BD21 3DE"),
+    ("Pennine Care Homes", "Q", "HX1 2LQ"),
+    ("Harbour Street Bakery", "I", "YO21 3PU"),
+    ("Kirkgate Building Services Ltd", "F", "WF1 1HY"),
+    ("Trentside Retail Group plc", "G", "NG1 7EH"),
 ]
+# Addresses at every postcode the demo's participants and employers have, for the local
+# address finder (``manage.py import_addresses`` reads the same format).
+ADDRESS_FILE = Path(__file__).resolve().parents[2] / "demo" / "addresses.csv"
 
 
 class Command(BaseCommand):
@@ -78,8 +87,10 @@ class Command(BaseCommand):
             FinancialMilestone.objects.get_or_create(
                 programme=programme, position=position, defaults={"name": name, "amount": amount}
             )
-        for name, category in EMPLOYERS:
+        call_command("import_addresses", str(ADDRESS_FILE), stdout=StringIO())
+        for name, category, postcode in EMPLOYERS:
             if not Organisation.objects.filter(name=name).exists():
+                address = PostcodeAddress.objects.filter(postcode=postcode).order_by("pk").first()
                 create_organisation(
                     organisation={
                         "name": name,
@@ -87,6 +98,7 @@ class Command(BaseCommand):
                         "category": category,
                         "status": Organisation.Status.CONFIRMED,
                     },
+                    address={field: getattr(address, field) for field in ADDRESS_FIELDS},
                     created_by=users["supervisor"],
                 )
         created = self._participants(teams, programme, users)
