@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django import forms
@@ -14,10 +15,18 @@ from participants.access import staff_who_see
 from participants.models import Participant
 from programmes.models import MinimumWageRate
 from trackers.evidence import EvidenceFilesField
-from trackers.models import EvidenceDocument, Tracker
+from trackers.models import MAX_WEEKLY_HOURS, EvidenceDocument, Tracker
 
 # Listed in the employer select before anyone searches; search finds the rest.
 EMPLOYERS_LISTED = 200
+HOURS_RANGE = "Weekly hours must be more than 0 and no more than 100."
+
+
+def _rate_hint(today: datetime.date) -> str:
+    """An example rate that is not below the legal minimum the form warns about."""
+    living_wage = MinimumWageRate.objects.national_living_wage(on=today)
+    example = living_wage.hourly_rate if living_wage else "12.71"
+    return f"In pounds, for example {example}."
 
 
 class TrackerForm(HintedModelForm):
@@ -42,14 +51,46 @@ class TrackerForm(HintedModelForm):
             "hourly_rate",
         ]
         labels = {"description": "Description (job title)"}
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        # Text, not number, inputs: a browser drops what a number input cannot read, so
+        # "abc" would arrive as nothing and be reported as missing.
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "weekly_hours": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            "hourly_rate": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        }
         help_texts = {
             "assignee": "Usually a compliance officer, who will check the evidence.",
             "organisation": "The employer: needed for a job, optional for self-employment. "
             "Only Confirmed organisations can be chosen.",
             "end_date": "Only when the job has finished.",
             "weekly_hours": "For example, 37.5.",
-            "hourly_rate": "In pounds, for example 12.21.",
+        }
+        # Messages in the GOV.UK style: what to do, naming the field.
+        error_messages = {
+            "type": {"required": "Choose whether it is a job or self-employment."},
+            "description": {"required": "Enter the job title."},
+            "start_date": {
+                "required": "Enter the employment start date.",
+                "invalid": "Enter the employment start date as a real date.",
+            },
+            "end_date": {"invalid": "Enter the end date as a real date."},
+            "weekly_hours": {
+                "required": "Enter the weekly working hours.",
+                "invalid": "Enter the weekly working hours as a number, like 37.5.",
+                "min_value": HOURS_RANGE,
+                "max_value": HOURS_RANGE,
+                "max_digits": HOURS_RANGE,
+                "max_decimal_places": "Enter the weekly working hours to no more than 2 decimal places.",
+            },
+            "hourly_rate": {
+                "required": "Enter the hourly rate of pay.",
+                "invalid": "Enter the hourly rate as an amount in pounds, like 12.71.",
+                "min_value": "The hourly rate must be more than £0.",
+                "max_digits": "Enter an hourly rate of less than £100,000.",
+                "max_whole_digits": "Enter an hourly rate of less than £100,000.",
+                "max_decimal_places": "Enter the hourly rate in pounds and pence, like 12.71.",
+            },
         }
 
     def __init__(self, *args, participant: Participant, user: AbstractBaseUser, **kwargs):
@@ -60,8 +101,7 @@ class TrackerForm(HintedModelForm):
         self._set_employer_choices(self["organisation"].value())
         # Required for a job only, which clean() checks: not marked "(optional)".
         self.fields["organisation"].conditionally_required = True
-        self.fields["weekly_hours"].widget.attrs.update(inputmode="decimal", step="0.01")
-        self.fields["hourly_rate"].widget.attrs.update(inputmode="decimal", step="0.01")
+        self.fields["hourly_rate"].help_text = _rate_hint(timezone.localdate())
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
         self.below_minimum: MinimumWageRate | None = None
@@ -76,6 +116,18 @@ class TrackerForm(HintedModelForm):
         if chosen and chosen not in {o.pk for o in listed}:
             listed += list(field.queryset.filter(pk=chosen))
         field.widget.choices = [("", "Choose…")] + [(o.pk, o.name) for o in listed]
+
+    def clean_weekly_hours(self) -> Decimal:
+        hours = self.cleaned_data["weekly_hours"]
+        if not 0 < hours <= MAX_WEEKLY_HOURS:
+            raise forms.ValidationError(HOURS_RANGE, code="range")
+        return hours
+
+    def clean_hourly_rate(self) -> Decimal:
+        rate = self.cleaned_data["hourly_rate"]
+        if rate <= 0:
+            raise forms.ValidationError("The hourly rate must be more than £0.", code="min_value")
+        return rate
 
     def clean_description(self) -> str:
         return " ".join(self.cleaned_data["description"].split())
