@@ -5,7 +5,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from participants.models import Participant
 from trackers.models import Tracker
@@ -68,6 +68,7 @@ def test_main_screens_have_no_axe_violations(page: Page):
         found[name] = violations(page)
     page.get_by_label("Percentage to sample").fill("10")
     page.get_by_role("button", name=re.compile("Draw")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("QA sample")
     found["QA sample"] = violations(page)
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("compliance")
@@ -82,6 +83,7 @@ def test_main_screens_have_no_axe_violations(page: Page):
         page.goto(url)
         found[name] = violations(page)
     page.get_by_role("button", name="Record the decision").click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
     found["review page with errors"] = violations(page)
 
     assert {name: problems for name, problems in found.items() if problems} == {}
