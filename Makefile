@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test lint bench screenshots lock clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed: install it, then retry."; exit 1; }
@@ -46,6 +46,10 @@ lint: $(VENV)/.test
 bench: $(VENV)/.test
 	$(BIN)/python -m benchmarks.grid $(BENCH_ARGS)
 	$(BIN)/python -m benchmarks.recalculate
+
+# The main pages and dialogs at desktop and phone widths, into screenshots/ (git-ignored).
+screenshots: $(VENV)/.test
+	$(BIN)/python -m scripts.screenshots
 
 # Regenerate the lock files after changing pyproject.toml.
 lock: $(VENV)/.test

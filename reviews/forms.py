@@ -72,6 +72,8 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = tracker.version
         self.fields["outcome"].error_messages["required"] = "Choose a decision."
+        # Required to reject or request information, which clean() checks.
+        self.fields["reason"].conditionally_required = True
 
     def clean(self):
         cleaned = super().clean()
