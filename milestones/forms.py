@@ -23,7 +23,17 @@ class MilestoneFilterForm(forms.Form):
     )
     team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
     due_within = forms.IntegerField(
-        label="Due within (days)", required=False, min_value=0, max_value=3650
+        label="Due within (days)",
+        required=False,
+        min_value=0,
+        max_value=3650,
+        # Text, so that what cannot be read as days is reported rather than dropped.
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": "Enter a number of days, like 30.",
+            "min_value": "Enter a number of days from 0 to 3650.",
+            "max_value": "Enter a number of days from 0 to 3650.",
+        },
     )
 
     def __init__(self, *args, teams, **kwargs):

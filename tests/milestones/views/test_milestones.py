@@ -489,3 +489,15 @@ def test_forecast_shows_only_the_users_teams(administrator_client, north, south,
     response = administrator_client.get(FORECAST_URL)
 
     assert [row["participant__team__name"] for row in response.context["rows"]] == ["North"]
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "htmx"])
+def test_milestone_list_says_which_criteria_it_could_not_use(supervisor_client, headers):
+    ParticipantMilestoneFactory(participant__last_name="Shown")
+
+    response = supervisor_client.get(LIST_URL, {"due_within": "abc"}, headers=headers)
+
+    results = response.content.decode().split('id="milestone-results"', 1)[1]
+    assert "These were not used:" in results
+    assert "Due within (days): Enter a number of days, like 30." in results
+    assert [m.participant.last_name for m in response.context["page"].rows] == ["Shown"]
