@@ -8,6 +8,7 @@ use the same spellings (a test checks them).
 
 from enum import StrEnum
 
+from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_htmx.http import trigger_client_event
@@ -35,11 +36,14 @@ def template_for(request: HttpRequest, template: str, partial: str) -> str:
 def saved(
     request: HttpRequest, *, events: dict[Event, dict] | None = None, redirect_to: str
 ) -> HttpResponse:
-    """After a save: in a dialog, an empty response whose events close the dialog and tell
-    the page what changed; as a page, Post/Redirect/Get."""
+    """After a save: in a dialog, an empty response whose events close the dialog, carry
+    the messages the view added (the page shows and announces them, as it would after a
+    redirect) and tell the page what changed; as a page, Post/Redirect/Get."""
     if not is_partial(request):
         return redirect(redirect_to)
+    # Read here, they are not shown again on the next page.
+    said = [{"text": str(message), "level": message.tags} for message in get_messages(request)]
     response = HttpResponse(headers={"HX-Reswap": "none"})
-    for event, detail in {Event.DIALOG_SAVED: {}, **(events or {})}.items():
+    for event, detail in {Event.DIALOG_SAVED: {"messages": said}, **(events or {})}.items():
         trigger_client_event(response, str(event), detail)
     return response

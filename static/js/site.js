@@ -68,7 +68,20 @@ document.addEventListener("close", (event) => {
   if (dialogOpener && dialogOpener.isConnected) dialogOpener.focus();
 }, true);
 
-document.body.addEventListener("dialogSaved", () => dialog().close());
+// A save closes the dialog and says what it did in the page's notices (a live region),
+// as the page would have after a redirect.
+document.body.addEventListener("dialogSaved", (event) => {
+  dialog().close();
+  const notices = document.getElementById("notices");
+  const said = (event.detail && event.detail.messages) || [];
+  if (!notices || said.length === 0) return;
+  notices.replaceChildren(...said.map((message) => {
+    const notice = document.createElement("p");
+    notice.className = `notice notice--${message.level}`;
+    notice.textContent = message.text;
+    return notice;
+  }));
+});
 
 // A new (or existing) organisation chosen in the dialog is selected in the form that
 // opened it: the opener names its select with data-select-target.

@@ -53,6 +53,10 @@ def test_add_evidence_in_the_dialog_uploads_and_closes(page: Page, tracker, tmp_
     dialog.get_by_role("button", name="Upload").click()
 
     expect(dialog).to_be_hidden()
+    # What the save did is said in the page's live region, and focus goes back to the
+    # button (not to the top of the page).
+    expect(page.locator("#notices[role=status]")).to_have_text("Uploaded march-payslip.pdf.")
+    expect(opener).to_be_focused()
     documents = page.locator("#tracker-documents")
     expect(documents).to_contain_text("march-payslip.pdf")
     assert list(tracker.documents.values_list("original_name", "kind")) == [

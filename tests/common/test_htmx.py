@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
@@ -79,7 +81,7 @@ def test_saved_in_a_dialog_is_empty_and_names_the_events():
 
     assert (response.status_code, response.content, response["HX-Reswap"]) == (200, b"", "none")
     assert json.loads(response["HX-Trigger"]) == {
-        "dialogSaved": {},
+        "dialogSaved": {"messages": []},
         "organisationCreated": {"value": 7, "label": "Leeds Motors"},
     }
     assert "Location" not in response
@@ -91,7 +93,27 @@ def test_saved_in_a_dialog_without_events_only_closes_the_dialog():
     response = saved(request, redirect_to="/organisations/7/")
 
     assert (response.content, response["HX-Reswap"]) == (b"", "none")
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}}
+    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {"messages": []}}
+
+
+def test_saved_in_a_dialog_carries_the_messages_the_view_added_and_uses_them_up():
+    request = request_with(HTMX, method="post")
+    request._messages = CookieStorage(request)
+    messages.success(request, "Uploaded payslip.pdf.")
+    messages.warning(request, "It overlaps another job.")
+
+    response = saved(request, redirect_to="/organisations/7/")
+
+    assert json.loads(response["HX-Trigger"]) == {
+        "dialogSaved": {
+            "messages": [
+                {"text": "Uploaded payslip.pdf.", "level": "success"},
+                {"text": "It overlaps another job.", "level": "warning"},
+            ]
+        }
+    }
+    # Read, so the storage drops them as the response goes: no page shows them again.
+    assert request._messages.used is True
 
 
 def test_saved_in_a_dialog_names_several_events_in_order():
@@ -104,7 +126,7 @@ def test_saved_in_a_dialog_names_several_events_in_order():
     )
 
     assert list(json.loads(response["HX-Trigger"]).items()) == [
-        ("dialogSaved", {}),
+        ("dialogSaved", {"messages": []}),
         ("organisationChanged", {}),
         ("documentsChanged", {"count": 2}),
     ]

@@ -238,7 +238,11 @@ def test_address_create_htmx_post_closes_the_dialog_and_refreshes_the_profile(
 
     assert stored_addresses() == [(organisation.pk, "Unit 3", True)]
     assert (response.status_code, response.content, response["HX-Reswap"]) == (200, b"", "none")
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "organisationChanged": {}}
+    saved_text = f"Address saved: {organisation.addresses.get()}."
+    assert json.loads(response["HX-Trigger"]) == {
+        "dialogSaved": {"messages": [{"text": saved_text, "level": "success"}]},
+        "organisationChanged": {},
+    }
 
 
 def test_address_create_htmx_post_invalid_returns_the_dialog_with_errors(administrator_client):
@@ -351,7 +355,11 @@ def test_address_edit_htmx_post_closes_the_dialog_and_refreshes_the_profile(
 
     assert stored_addresses() == [(address.organisation_id, "2 Park Row", False)]
     assert (response.content, response["HX-Reswap"]) == (b"", "none")
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "organisationChanged": {}}
+    address.refresh_from_db()
+    assert json.loads(response["HX-Trigger"]) == {
+        "dialogSaved": {"messages": [{"text": f"Address saved: {address}.", "level": "success"}]},
+        "organisationChanged": {},
+    }
 
 
 def test_address_edit_invalid_shows_errors_and_saves_nothing(administrator_client):

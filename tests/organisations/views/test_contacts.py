@@ -171,7 +171,10 @@ def test_contact_create_htmx_post_closes_the_dialog_and_refreshes_the_profile(
 
     assert stored_contacts() == [(organisation.pk, "Siân O'Neill", "Manager")]
     assert (response.status_code, response.content, response["HX-Reswap"]) == (200, b"", "none")
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "organisationChanged": {}}
+    assert json.loads(response["HX-Trigger"]) == {
+        "dialogSaved": {"messages": [{"text": "Contact saved: Siân O'Neill.", "level": "success"}]},
+        "organisationChanged": {},
+    }
 
 
 def test_contact_create_htmx_post_invalid_returns_the_dialog_with_errors(
@@ -277,7 +280,10 @@ def test_contact_edit_htmx_post_closes_the_dialog_and_refreshes_the_profile(
 
     assert stored_contacts() == [(contact.organisation_id, "Siân O'Neill", "Director")]
     assert (response.content, response["HX-Reswap"]) == (b"", "none")
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "organisationChanged": {}}
+    assert json.loads(response["HX-Trigger"]) == {
+        "dialogSaved": {"messages": [{"text": "Contact saved: Siân O'Neill.", "level": "success"}]},
+        "organisationChanged": {},
+    }
 
 
 def test_contact_edit_invalid_shows_errors_and_saves_nothing(

@@ -734,7 +734,7 @@ def test_organisation_create_htmx_post_closes_the_dialog_and_selects_the_organis
     assert (response.status_code, response.content) == (200, b"")
     assert response["HX-Reswap"] == "none"
     assert json.loads(response["HX-Trigger"]) == {
-        "dialogSaved": {},
+        "dialogSaved": {"messages": [{"text": "Café Ōtautahi was added.", "level": "success"}]},
         "organisationCreated": {"value": organisation.pk, "label": "Café Ōtautahi"},
     }
 

@@ -240,7 +240,10 @@ def test_document_upload_in_a_dialog_closes_it_and_tells_the_page(administrator_
     )
 
     assert response.content == b""
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "documentsChanged": {}}
+    assert json.loads(response["HX-Trigger"]) == {
+        "dialogSaved": {"messages": [{"text": "Uploaded payslip.pdf.", "level": "success"}]},
+        "documentsChanged": {},
+    }
     assert list(EvidenceDocument.objects.values_list("original_name", "kind")) == [
         ("payslip.pdf", "contract")
     ]
@@ -380,7 +383,10 @@ def test_document_delete_in_a_dialog_closes_it_and_tells_the_page(supervisor_cli
     )
 
     assert response.content == b""
-    assert json.loads(response["HX-Trigger"]) == {"dialogSaved": {}, "documentsChanged": {}}
+    assert json.loads(response["HX-Trigger"]) == {
+        "dialogSaved": {"messages": [{"text": "Deleted payslip.pdf.", "level": "success"}]},
+        "documentsChanged": {},
+    }
     assert EvidenceDocument.objects.current().count() == 0
 
 
