@@ -1215,3 +1215,10 @@ def test_organisation_create_by_who_may_not_confirm_offers_unconfirmed_only(clie
     assert "You may not confirm organisations" in page.content.decode()
     assert list(crafted.context["form"].errors) == ["status"]
     assert Organisation.objects.count() == 0
+
+
+def test_organisation_create_says_what_an_optional_section_needs_once_begun(administrator_client):
+    body = administrator_client.get(CREATE_URL).content.decode()
+
+    assert "If you add one, its first line, town and postcode are needed." in body
+    assert "If you add one, their name, owner, email and phone are needed" in body
