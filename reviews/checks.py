@@ -1,7 +1,6 @@
 """What a reviewer is shown about a tracker before deciding: its evidence checklist and
 the checks that flag something to look at. Nothing here writes."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -110,7 +109,3 @@ def refusal(tracker: Tracker, user: AbstractBaseUser, documents: list[EvidenceDo
     if any(d.uploaded_by_id == user.pk for d in documents):
         return "You uploaded evidence for this tracker, so someone else must review it."
     return ""
-
-
-def waiting_since(tracker: Tracker) -> datetime.datetime:
-    return tracker.submitted_at or tracker.created_at

@@ -61,9 +61,8 @@ def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResp
         request.POST or None, instance=tracker, participant=tracker.participant, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        was_approved = Tracker.objects.filter(
-            pk=tracker.pk, status=Tracker.Status.APPROVED
-        ).exists()
+        # The form has no review status: the tracker's is still the one saved.
+        was_approved = tracker.status == Tracker.Status.APPROVED
         try:
             update_tracker(
                 tracker=tracker,
