@@ -95,6 +95,11 @@ class SampleResultForm(forms.Form):
         help_text="Needed when the check failed: what was wrong.",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required when Failed, which clean() checks: not marked "(optional)".
+        self.fields["note"].conditionally_required = True
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("result") == QaSampleItem.Result.FAILED and not cleaned.get("note"):
