@@ -1,6 +1,10 @@
 """Form pieces every app uses: the project's form renderer (every form and field renders
 through the same templates, so errors look the same everywhere: the GOV.UK error summary
-and a message beside the field), the date input and the staff select."""
+and a message beside the field), the GOV.UK date input and the staff select."""
+
+import calendar
+import datetime
+from typing import NamedTuple
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -46,13 +50,145 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-class DateInput(forms.DateInput):
-    """The browser's date picker; the value travels as YYYY-MM-DD."""
+MONTH_NAMES = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
 
-    input_type = "date"
 
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+class DateParts(NamedTuple):
+    """What was typed into a date input's day, month and year boxes, unchecked."""
+
+    day: str
+    month: str
+    year: str
+
+    @classmethod
+    def of(cls, date: datetime.date) -> "DateParts":
+        return cls(str(date.day), str(date.month), str(date.year))
+
+    def _month_number(self) -> str:
+        """The month as digits: "3", "03", "Mar" and "March" are all March."""
+        month = self.month.strip()
+        return str(MONTH_NAMES.get(month.lower(), month))
+
+    def problem(self) -> tuple[str, tuple[str, ...]] | None:
+        """What is wrong, as GOV.UK's date input names it ("missing", "not a number",
+        "year", "not real"), with the boxes to mark; None when it is a real date or all
+        three boxes are empty."""
+        values = {"day": self.day.strip(), "month": self._month_number(), "year": self.year.strip()}
+        missing = tuple(part for part, value in values.items() if not value)
+        if len(missing) == 3:
+            return None
+        if missing:
+            return "missing", missing
+        not_numbers = tuple(part for part, value in values.items() if not value.isdecimal())
+        if not_numbers:
+            return "not a number", not_numbers
+        if len(values["year"]) != 4:
+            return "year", ("year",)
+        try:
+            datetime.date(int(values["year"]), int(values["month"]), int(values["day"]))
+        except ValueError:
+            return "not real", tuple(values)
+        return None
+
+    def is_empty(self) -> bool:
+        return not any(part.strip() for part in self)
+
+    def to_date(self) -> datetime.date:
+        """The date, for parts whose ``problem()`` is None and that are not empty."""
+        return datetime.date(int(self.year), int(self._month_number()), int(self.day))
+
+
+class DateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year in three boxes, labelled, numeric, no
+    picker; its hint gives an ``example``. It also reads an ISO date sent under the field's own name (a link such as
+    ``?projected_by=2026-03-31``, or a script)."""
+
+    template_name = "forms/date_input.html"
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, attrs=None, autocomplete: str = "", example: str = "27 3 2026"):
+        self.example = example
+        boxes = {
+            part: forms.TextInput(
+                attrs={"inputmode": "numeric", "class": f"date-input__{part}"}
+                | ({"autocomplete": f"{autocomplete}-{part}"} if autocomplete else {})
+            )
+            for part in self.PARTS
+        }
+        super().__init__(boxes, attrs)
+
+    def decompress(self, value) -> DateParts:
+        if isinstance(value, datetime.date):
+            return DateParts.of(value)
+        if isinstance(value, str):
+            try:
+                return DateParts.of(datetime.date.fromisoformat(value))
+            except ValueError:
+                pass
+        return DateParts("", "", "")
+
+    def value_from_datadict(self, data, files, name):
+        if name in data and all(f"{name}_{part}" not in data for part in self.PARTS):
+            return data[name]
+        return DateParts(*(value or "" for value in super().value_from_datadict(data, files, name)))
+
+    def value_omitted_from_data(self, data, files, name) -> bool:
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        parts = value if isinstance(value, DateParts) else None
+        problem = parts.problem() if parts else None
+        wrong = problem[1] if problem else ()
+        if parts and parts.is_empty() and self.is_required and attrs.get("aria-invalid"):
+            wrong = self.PARTS
+        for part, box in zip(self.PARTS, context["widget"]["subwidgets"], strict=True):
+            box["label"] = part.capitalize()
+            box["wrong"] = part in wrong
+        return context
+
+
+class DateField(forms.DateField):
+    """A date typed into the GOV.UK date input, checked with its error messages: "Start
+    date must include a month", "Start date must be a real date", and so on. ``noun`` names
+    the date in those messages when the label does not read as one ("Started on or
+    after")."""
+
+    widget = DateInput
+
+    def __init__(self, *, noun: str = "", **kwargs):
+        super().__init__(**kwargs)
+        self.noun = noun
+        if "required" not in (kwargs.get("error_messages") or {}):
+            named = (noun or self.label or "the date").lower().removeprefix("the ")
+            self.error_messages["required"] = f"Enter the {named}."
+
+    def to_python(self, value):
+        noun = self.noun or self.label or "The date"
+        if not isinstance(value, DateParts):
+            try:
+                return super().to_python(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    f"{noun} must be a real date.", code="invalid"
+                ) from None
+        if value.is_empty():
+            return None
+        problem = value.problem()
+        if problem is None:
+            return value.to_date()
+        kind, parts = problem
+        message = {
+            "missing": f"{noun} must include a {' and '.join(parts)}.",
+            "not a number": f"{noun} must be a real date, in numbers, like 27 3 2026.",
+            "year": f"The year of the {noun[0].lower() + noun[1:]} must include 4 numbers.",
+            "not real": f"{noun} must be a real date.",
+        }[kind]
+        raise forms.ValidationError(message, code="invalid")
 
 
 def active_staff(*conditions: Q, **filters) -> QuerySet:

@@ -4,24 +4,36 @@ import datetime
 
 from django import forms
 
-from common.forms import DateInput
+from common.forms import DateField
 from milestones.models import ParticipantMilestone
 from programmes.models import Programme
 
 
 class MilestoneFilterForm(forms.Form):
+    # A shared or bookmarked link can hold what is no longer a choice.
     status = forms.ChoiceField(
-        choices=[("", "Any"), *ParticipantMilestone.Status.choices], required=False
+        choices=[("", "Any"), *ParticipantMilestone.Status.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a status from the list."},
     )
     claim_status = forms.ChoiceField(
         label="Claim",
         choices=[("", "Any"), *ParticipantMilestone.ClaimStatus.choices],
         required=False,
+        error_messages={"invalid_choice": "Choose a claim status from the list."},
     )
     programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(), required=False, empty_label="All"
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a programme from the list."},
     )
-    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
+    team = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a team from the list."},
+    )
     due_within = forms.IntegerField(
         label="Due within (days)",
         required=False,
@@ -59,7 +71,16 @@ class ClaimForm(forms.ModelForm):
     class Meta:
         model = ParticipantMilestone
         fields = ["claim_status", "paid_date", "payment_reference"]
-        widgets = {"paid_date": DateInput()}
+        error_messages = {
+            "claim_status": {
+                "required": "Choose the claim status.",
+                "invalid_choice": "Choose a claim status from the list.",
+            },
+            "payment_reference": {
+                "max_length": "Payment reference must be %(limit_value)d characters or fewer.",
+            },
+        }
+        field_classes = {"paid_date": DateField}
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,14 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from common.forms import DateInput, HintedModelForm, SearchField, StaffChoiceField, active_staff
+from common.forms import (
+    DateField,
+    DateInput,
+    HintedModelForm,
+    SearchField,
+    StaffChoiceField,
+    active_staff,
+)
 from participants.access import teams_for
 from participants.models import Participant, Team
 from programmes.models import Programme
@@ -21,12 +28,30 @@ def advisers_for(teams: QuerySet[Team]) -> QuerySet:
 
 
 class ParticipantSearchForm(forms.Form):
-    q = SearchField(help_text="Name, reference, National Insurance number or postcode.")
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All")
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(), required=False, empty_label="All"
+    # A shared or bookmarked link can hold what is no longer a choice (a team the user has
+    # left, an adviser who has left) or a search longer than the box takes.
+    q = SearchField(
+        help_text="Name, reference, National Insurance number or postcode.",
+        error_messages={"max_length": "Search must be %(limit_value)d characters or fewer."},
     )
-    adviser = StaffChoiceField(queryset=None, required=False, empty_label="All")
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a team from the list."},
+    )
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a programme from the list."},
+    )
+    adviser = StaffChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose an adviser from the list."},
+    )
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +73,12 @@ class ParticipantSearchForm(forms.Form):
 
 
 class ParticipantForm(HintedModelForm):
-    adviser = StaffChoiceField(queryset=None, required=False, empty_label="No adviser")
+    adviser = StaffChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No adviser",
+        error_messages={"invalid_choice": "Choose an adviser from the list."},
+    )
 
     class Meta:
         model = Participant
@@ -66,15 +96,58 @@ class ParticipantForm(HintedModelForm):
             "team",
             "adviser",
         ]
+        field_classes = {"date_of_birth": DateField, "programme_start_date": DateField}
         widgets = {
-            "date_of_birth": DateInput(attrs={"autocomplete": "bday"}),
-            "programme_start_date": DateInput(),
+            "date_of_birth": DateInput(autocomplete="bday", example="27 3 1985"),
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
         help_texts = {
             "nino": "For example, AB 12 34 56 C.",
             "phone": "A UK number, for example 07912 345678.",
+        }
+        # Messages in the GOV.UK style: what to do, naming the field. Dates say only what
+        # to do when missing.
+        error_messages = {
+            "reference": {
+                "required": "Enter the reference.",
+                "max_length": "Reference must be %(limit_value)d characters or fewer.",
+                "unique": "Another participant already has this reference.",
+            },
+            "first_name": {
+                "required": "Enter the first name.",
+                "max_length": "First name must be %(limit_value)d characters or fewer.",
+            },
+            "last_name": {
+                "required": "Enter the last name.",
+                "max_length": "Last name must be %(limit_value)d characters or fewer.",
+            },
+            "date_of_birth": {"required": "Enter the date of birth."},
+            "nino": {
+                "max_length": "National Insurance number must be %(limit_value)d characters "
+                "or fewer.",
+            },
+            "postcode": {
+                "required": "Enter the postcode.",
+                "max_length": "Postcode must be %(limit_value)d characters or fewer.",
+            },
+            "email": {
+                "invalid": "Enter an email address in the correct format, like name@example.com.",
+                "max_length": "Email address must be %(limit_value)d characters or fewer.",
+            },
+            "phone": {
+                "invalid": "Enter a phone number in the correct format, like 07912 345678.",
+                "max_length": "Phone number must be %(limit_value)d characters or fewer.",
+            },
+            "programme": {
+                "required": "Choose a programme.",
+                "invalid_choice": "Choose a programme from the list.",
+            },
+            "programme_start_date": {"required": "Enter the programme start date."},
+            "team": {
+                "required": "Choose the team.",
+                "invalid_choice": "Choose a team from the list.",
+            },
         }
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):

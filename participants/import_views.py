@@ -38,6 +38,10 @@ class ParticipantImportForm(forms.Form):
         help_text=f"A CSV file saved as UTF-8, at most 10 MB and {MAX_ROWS:,} rows. "
         f"The first row names the columns: {', '.join(COLUMNS)}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        error_messages={
+            "required": "Choose a CSV file to import.",
+            "empty": "The file is empty.",
+        },
     )
 
     def clean_file(self):

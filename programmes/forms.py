@@ -5,11 +5,13 @@ from itertools import pairwise
 
 from django import forms
 
-from common.forms import DateInput
+from common.forms import DateField
 from programmes.models import FinancialMilestone, MinimumWageRate, Programme
 from programmes.services import MilestoneEntry
 
 WINDOW_TOO_SHORT = "Enter an outcome window of at least 1 day (DWP Restart's is 638)."
+# The amount column holds 10 digits, 2 of them pence.
+AMOUNT_TOO_LARGE = "Enter an amount of less than £100,000,000."
 # DWP Restart: 16 hours a week for 26 weeks at the National Living Wage.
 RESTART_HOURS = Decimal(16 * 26)
 
@@ -25,10 +27,26 @@ class ProgrammeForm(forms.ModelForm):
             "milestones_enabled",
             "scheme",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        field_classes = {"start_date": DateField, "end_date": DateField}
         labels = {"milestones_enabled": "Use milestones", "scheme": "Milestone scheme"}
         help_texts = {"scheme": "DWP Restart projects each financial milestone from every job."}
-        error_messages = {"outcome_window_days": {"min_value": WINDOW_TOO_SHORT}}
+        # Messages in the GOV.UK style: what to do, naming the field. Dates say only what
+        # to do when missing.
+        error_messages = {
+            "name": {
+                "required": "Enter the programme name.",
+                "max_length": "Programme name must be %(limit_value)d characters or fewer.",
+                "unique": "Another programme already has this name.",
+            },
+            "start_date": {"required": "Enter the start date."},
+            "outcome_window_days": {
+                "required": "Enter the outcome window in days.",
+                "invalid": "Enter the outcome window as a whole number of days, like 638.",
+                "min_value": WINDOW_TOO_SHORT,
+                "max_value": "Enter a shorter outcome window (DWP Restart's is 638 days).",
+            },
+            "scheme": {"invalid_choice": "Choose a milestone scheme from the list."},
+        }
 
     def clean_outcome_window_days(self) -> int:
         days = self.cleaned_data["outcome_window_days"]
@@ -38,7 +56,9 @@ class ProgrammeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("milestones_enabled") and not cleaned.get("scheme"):
+        # One message a field: a scheme not on the list has already been reported.
+        scheme_missing = not cleaned.get("scheme") and "scheme" not in self.errors
+        if cleaned.get("milestones_enabled") and scheme_missing:
             self.add_error("scheme", "Choose the milestone scheme, or turn milestones off.")
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
@@ -51,6 +71,19 @@ class FinancialMilestoneForm(forms.ModelForm):
         model = FinancialMilestone
         fields = ["name", "amount"]
         widgets = {"amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"})}
+        error_messages = {
+            "name": {
+                "required": "Enter the milestone name.",
+                "max_length": "Milestone name must be %(limit_value)d characters or fewer.",
+            },
+            "amount": {
+                "required": "Enter the amount.",
+                "invalid": "Enter the amount as a number, like 1000.00.",
+                "max_digits": AMOUNT_TOO_LARGE,
+                "max_whole_digits": AMOUNT_TOO_LARGE,
+                "max_decimal_places": "Enter the amount in pounds and pence, like 1000.00.",
+            },
+        }
 
     def clean_amount(self) -> Decimal:
         amount = self.cleaned_data["amount"]
@@ -60,6 +93,10 @@ class FinancialMilestoneForm(forms.ModelForm):
 
 
 class BaseMilestoneFormSet(forms.BaseInlineFormSet):
+    default_error_messages = {
+        "too_many_forms": "Enter no more than %(num)d financial milestones.",
+    }
+
     def clean(self) -> None:
         super().clean()
         if self.instance.pk:
@@ -110,7 +147,7 @@ MilestoneFormSet = forms.inlineformset_factory(
 
 
 class AmountHelperForm(forms.Form):
-    on = forms.DateField(label="National Living Wage in force on", widget=DateInput())
+    on = DateField(label="National Living Wage in force on")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
-from common.forms import DateInput, id_or_none
+from common.forms import DateField, id_or_none
 from programmes.models import Programme
 from reviews.claims import ready_to_claim
 
@@ -15,12 +15,21 @@ NOT_READY = (
 
 
 class ClaimFilterForm(forms.Form):
+    # A shared or bookmarked link can hold what is no longer a choice.
     programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(), required=False, empty_label="All"
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a programme from the list."},
     )
-    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
-    projected_by = forms.DateField(
-        label="Projected on or before", required=False, widget=DateInput()
+    team = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a team from the list."},
+    )
+    projected_by = DateField(
+        label="Projected on or before", required=False, noun="The latest projected date"
     )
 
     def __init__(self, *args, teams, **kwargs):

@@ -11,23 +11,52 @@ from reviews.models import Decision, ReviewReason
 from reviews.queue import ORDERINGS
 from trackers.models import Tracker
 
+WAITING_RANGE = "Enter a number of days from 0 to 3650."
+CHOOSE_REVIEWER = "Choose a reviewer from the list."
+
 
 class QueueFilterForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(), required=False, empty_label="All"
+    # A shared or bookmarked link can hold what is no longer a choice.
+    team = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a team from the list."},
     )
-    type = forms.ChoiceField(choices=[("", "Any"), *Tracker.Type.choices], required=False)
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a programme from the list."},
+    )
+    type = forms.ChoiceField(
+        choices=[("", "Any"), *Tracker.Type.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a type from the list."},
+    )
     employer = forms.CharField(
-        label="Employer", required=False, max_length=200, help_text="Part of the name."
+        label="Employer",
+        required=False,
+        max_length=200,
+        help_text="Part of the name.",
+        error_messages={"max_length": "Employer must be %(limit_value)d characters or fewer."},
     )
     waiting = forms.IntegerField(
-        label="Waiting at least (days)", required=False, min_value=0, max_value=3650
+        label="Waiting at least (days)",
+        required=False,
+        min_value=0,
+        max_value=3650,
+        error_messages={
+            "invalid": "Enter a number of days, like 30.",
+            "min_value": WAITING_RANGE,
+            "max_value": WAITING_RANGE,
+        },
     )
     sort = forms.ChoiceField(
         label="Sort by",
         choices=[("age", "Longest waiting"), ("milestone", "Next projected milestone")],
         required=False,
+        error_messages={"invalid_choice": "Choose an order from the list."},
     )
 
     def __init__(self, *args, teams: QuerySet, **kwargs):
@@ -55,30 +84,42 @@ class QueueFilterForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Decision", choices=Decision.Outcome.choices, widget=forms.RadioSelect
+        label="Decision",
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a decision.",
+            "invalid_choice": "Choose Approve, Reject or Request information.",
+        },
     )
     reason = forms.ModelChoiceField(
         queryset=ReviewReason.objects.filter(active=True),
         required=False,
         empty_label="Choose a reason",
         help_text="Needed to reject or to request information.",
+        # A reason can be retired while the page is open.
+        error_messages={"invalid_choice": "That reason is no longer used: choose another."},
     )
     note = forms.CharField(
-        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Note must be %(limit_value)d characters or fewer."},
     )
     loaded_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, tracker: Tracker, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_version"].initial = tracker.version
-        self.fields["outcome"].error_messages["required"] = "Choose a decision."
         # Required to reject or request information, which clean() checks.
         self.fields["reason"].conditionally_required = True
 
     def clean(self):
         cleaned = super().clean()
         outcome = cleaned.get("outcome")
-        if outcome and outcome != Decision.Outcome.APPROVED and not cleaned.get("reason"):
+        # One message a field: a retired reason has already been reported.
+        missing = not cleaned.get("reason") and "reason" not in self.errors
+        if outcome and outcome != Decision.Outcome.APPROVED and missing:
             self.add_error(
                 "reason",
                 f"Choose the reason to {Decision.Outcome(outcome).label.lower()}, so that "
@@ -89,10 +130,20 @@ class DecisionForm(forms.Form):
 
 class ReassignForm(forms.Form):
     from_reviewer = StaffChoiceField(
-        label="Move the open trackers of", queryset=None, empty_label="Choose a reviewer"
+        label="Move the open trackers of",
+        queryset=None,
+        empty_label="Choose a reviewer",
+        error_messages={
+            "required": "Choose the reviewer whose open trackers to move.",
+            "invalid_choice": CHOOSE_REVIEWER,
+        },
     )
     to_reviewer = StaffChoiceField(
-        label="To", queryset=None, required=False, empty_label="Nobody (unassigned)"
+        label="To",
+        queryset=None,
+        required=False,
+        empty_label="Nobody (unassigned)",
+        error_messages={"invalid_choice": CHOOSE_REVIEWER},
     )
 
     def __init__(self, *args, reviewers: QuerySet, **kwargs):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import QuerySet
 
-from common.forms import DateInput
+from common.forms import DateField
 from programmes.models import Programme
 from reviews.models import QaSampleItem
 from trackers.models import Tracker
@@ -14,6 +14,7 @@ from trackers.models import Tracker
 PERCENT_RANGE = "Enter a percentage more than 0 and no more than 100."
 # random.Random takes any integer; the model keeps it in a signed 64-bit column.
 MAX_SEED = 2**63 - 1
+SEED_RANGE = f"Enter a seed from 0 to {MAX_SEED:,}."
 
 
 class SampleDrawForm(forms.Form):
@@ -23,7 +24,8 @@ class SampleDrawForm(forms.Form):
         max_value=Decimal(100),
         decimal_places=2,
         error_messages={
-            name: PERCENT_RANGE for name in ("required", "invalid", "min_value", "max_value")
+            **dict.fromkeys(("required", "invalid", "min_value", "max_value"), PERCENT_RANGE),
+            "max_decimal_places": "Enter the percentage to no more than 2 decimal places.",
         },
     )
     seed = forms.IntegerField(
@@ -32,13 +34,30 @@ class SampleDrawForm(forms.Form):
         max_value=MAX_SEED,
         help_text="Leave blank for a random one. The seed is recorded: the same seed and "
         "the same trackers draw the same sample again.",
+        error_messages={
+            "invalid": "Enter the seed as a whole number, like 42.",
+            "min_value": SEED_RANGE,
+            "max_value": SEED_RANGE,
+        },
     )
-    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All")
+    team = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a team from the list."},
+    )
     programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(), required=False, empty_label="All"
+        queryset=Programme.objects.all(),
+        required=False,
+        empty_label="All",
+        error_messages={"invalid_choice": "Choose a programme from the list."},
     )
-    started_from = forms.DateField(label="Started on or after", required=False, widget=DateInput())
-    started_to = forms.DateField(label="Started on or before", required=False, widget=DateInput())
+    started_from = DateField(
+        label="Started on or after", required=False, noun="The earliest start date"
+    )
+    started_to = DateField(
+        label="Started on or before", required=False, noun="The latest start date"
+    )
 
     def __init__(self, *args, teams: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,13 +105,14 @@ class SampleResultForm(forms.Form):
             (QaSampleItem.Result.PASSED, QaSampleItem.Result.PASSED.label),
             (QaSampleItem.Result.FAILED, QaSampleItem.Result.FAILED.label),
         ],
-        error_messages={"required": "Choose Passed or Failed."},
+        error_messages=dict.fromkeys(("required", "invalid_choice"), "Choose Passed or Failed."),
     )
     note = forms.CharField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when the check failed: what was wrong.",
+        error_messages={"max_length": "Note must be %(limit_value)d characters or fewer."},
     )
 
     def __init__(self, *args, **kwargs):

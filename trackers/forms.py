@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from common.forms import DateInput, HintedModelForm, StaffChoiceField, id_or_none
+from common.forms import DateField, HintedModelForm, StaffChoiceField, id_or_none
 from organisations.models import Organisation
 from participants.access import staff_who_see
 from participants.models import Participant
@@ -51,11 +51,10 @@ class TrackerForm(HintedModelForm):
             "hourly_rate",
         ]
         labels = {"description": "Description (job title)"}
+        field_classes = {"start_date": DateField, "end_date": DateField}
         # Text, not number, inputs: a browser drops what a number input cannot read, so
         # "abc" would arrive as nothing and be reported as missing.
         widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
             "weekly_hours": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             "hourly_rate": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         }
@@ -70,11 +69,7 @@ class TrackerForm(HintedModelForm):
         error_messages = {
             "type": {"required": "Choose whether it is a job or self-employment."},
             "description": {"required": "Enter the job title."},
-            "start_date": {
-                "required": "Enter the employment start date.",
-                "invalid": "Enter the employment start date as a real date.",
-            },
-            "end_date": {"invalid": "Enter the end date as a real date."},
+            "start_date": {"required": "Enter the employment start date."},
             "weekly_hours": {
                 "required": "Enter the weekly working hours.",
                 "invalid": "Enter the weekly working hours as a number, like 37.5.",
@@ -217,7 +212,7 @@ class TrackerCreateForm(TrackerForm):
 
 
 class TrackerEndForm(forms.Form):
-    end_date = forms.DateField(label="End date", widget=DateInput())
+    end_date = DateField(label="End date")
     note = forms.CharField(
         label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

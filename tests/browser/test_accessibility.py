@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from participants.models import Participant
+from tests.browser.steps import sign_in
 from trackers.models import Tracker
 
 pytestmark = [
@@ -70,10 +71,7 @@ def test_main_screens_have_no_axe_violations(page: Page):
     page.get_by_role("button", name=re.compile("Draw")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("QA sample")
     found["QA sample"] = violations(page)
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("compliance")
-    page.get_by_label("Password").fill("tracker-demo")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "compliance")
     in_review = Tracker.objects.filter(status="in_review", assignee__username="compliance").first()
     for name, url in [
         ("review queue", "/reviews/"),

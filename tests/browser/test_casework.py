@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from participants.models import Participant
+from tests.browser.steps import fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +33,6 @@ def participant(settings, tmp_path) -> Participant:
     )
     call_command("recalculate_milestones", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return participant
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("tracker-demo")
-    page.get_by_role("button", name="Sign in").click()
 
 
 def projected_dates(page: Page) -> list[str]:
@@ -74,9 +68,7 @@ def test_editing_and_ending_a_job_moves_the_milestones(page: Page, participant, 
     page.get_by_role("link", name=participant.trackers.get().description).click()
     page.get_by_role("link", name="End job").click()
     # 21 days of work at £525 a week: £1,575, short of both milestones.
-    page.get_by_label("End date").fill(
-        (datetime.date.today() - datetime.timedelta(days=80)).isoformat()
-    )
+    fill_date(page, "End date", datetime.date.today() - datetime.timedelta(days=80))
     page.get_by_role("button", name="End job").click()
     expect(page.locator(".notices")).to_contain_text("The job has ended")
     page.get_by_role("link", name="Trackers").first.click()
@@ -95,9 +87,7 @@ def test_a_new_programme_start_moves_the_milestones(page: Page, participant):
 
     page.goto(f"/participants/{participant.pk}/edit/")
     # The outcome window (638 days) now ends in 8 days, before the second milestone.
-    page.get_by_label("Programme start date").fill(
-        (datetime.date.today() - datetime.timedelta(days=630)).isoformat()
-    )
+    fill_date(page, "Programme start date", datetime.date.today() - datetime.timedelta(days=630))
     page.get_by_role("button", name="Save changes").click()
 
     expect(page.locator(".notices")).to_contain_text("was updated")

@@ -1,6 +1,7 @@
 """The seed's workflow, end to end in Chromium: grid → row menu → Trackers → Create Tracker
 → + organisation (address found by postcode, contact) → every field → PDF → Create."""
 
+import datetime
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from organisations.models import Organisation, PostcodeAddress
 from participants.models import Participant
+from tests.browser.steps import fill_date, sign_in
 from trackers.models import Tracker
 
 pytestmark = [
@@ -34,10 +36,7 @@ def test_admin_creates_a_tracker_with_a_new_employer_and_evidence(page: Page, de
     evidence = tmp_path / "offer-letter.pdf"
     evidence.write_bytes(PDF)
 
-    page.goto("/")
-    page.get_by_label("Username").fill("admin")
-    page.get_by_label("Password").fill("tracker-demo")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "admin")
     page.get_by_label("Search").fill(participant.reference)
     expect(page.locator("#participant-results tbody tr")).to_have_count(1)
     page.get_by_text(re.compile(r"^Menu")).click()
@@ -84,8 +83,8 @@ def test_admin_creates_a_tracker_with_a_new_employer_and_evidence(page: Page, de
     expect(page.get_by_label("Organisation", exact=True)).to_have_value(
         str(Organisation.objects.get(name="Park Row Kitchen Ltd").pk)
     )
-    page.get_by_label("Employment start date").fill("2025-06-02")
-    page.get_by_label("End date").fill("2025-11-28")
+    fill_date(page, "Employment start date", datetime.date(2025, 6, 2))
+    fill_date(page, "End date", datetime.date(2025, 11, 28))
     page.get_by_label("Weekly working hours").fill("20")
     page.get_by_label("Hourly rate of pay (£)").fill("12.21")
     page.get_by_label("Type of evidence").select_option("Offer letter")

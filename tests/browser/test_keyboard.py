@@ -3,6 +3,8 @@ Trackers, Create Tracker, + organisation with Find address and a contact, every 
 evidence, Create, then Add evidence on the tracker page. Only Tab, Shift+Tab, Enter,
 Space, Escape, arrows and typing; every control is reached with Tab."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Locator, Page, expect
@@ -61,16 +63,16 @@ def keyboard_page(browser, live_server, settings):
     assert errors == []
 
 
-def type_date(page: Page, target: Locator, day: int, month: int, year: int) -> None:
-    """Type a date into the browser's date input, whichever order its segments are in
-    (the browser's own language decides; the GOV.UK date input is still to come)."""
-    tab_to(page, target)
-    page.keyboard.type(f"{day:02}{month:02}{year}")
-    if target.input_value() != f"{year}-{month:02}-{day:02}":
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.type(f"{month:02}{day:02}{year}")
-    expect(target).to_have_value(f"{year}-{month:02}-{day:02}")
+def type_date(page: Page, legend: str, date: datetime.date) -> None:
+    """Type a date into the GOV.UK date input: day, Tab, month, Tab, year."""
+    group = page.get_by_role("group", name=legend)
+    tab_to(page, group.get_by_label("Day"))
+    page.keyboard.type(str(date.day))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(date.month))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(date.year))
+    expect(group.get_by_label("Year")).to_be_focused()
 
 
 def test_the_seed_workflow_by_keyboard_alone(keyboard_page: Page, participant, tmp_path):
@@ -122,7 +124,7 @@ def test_the_seed_workflow_by_keyboard_alone(keyboard_page: Page, participant, t
     expect(dialog).to_be_hidden()
     expect(opener).to_be_focused()
 
-    type_date(page, page.get_by_label("Employment start date"), 2, 6, 2025)
+    type_date(page, "Employment start date", datetime.date(2025, 6, 2))
     type_into(page, page.get_by_label("Weekly working hours"), "20")
     type_into(page, page.get_by_label("Hourly rate of pay (£)"), "12.21")
     tab_to(page, page.get_by_label("Type of evidence"))

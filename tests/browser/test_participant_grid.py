@@ -5,6 +5,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from participants.models import Participant
+from tests.browser.steps import sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -12,19 +13,12 @@ pytestmark = [
 ]
 
 
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_admin_searches_the_grid_and_opens_a_profile_from_the_row_menu(page: Page):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     target = Participant.objects.filter(team__name="North").order_by("reference")[7]
     other_team = Participant.objects.filter(team__name="South").first()
 
-    sign_in(page, "admin", "tracker-demo")
+    sign_in(page, "admin")
     expect(page.get_by_role("heading", name="Participants")).to_be_visible()
     expect(page.locator("header")).to_contain_text("Team: North")
     page.get_by_label("Search").fill(target.reference.lower())

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from milestones.models import ParticipantMilestone
 from reviews.models import Decision
+from tests.browser.steps import sign_in
 from trackers.models import Tracker
 
 pytestmark = [
@@ -42,10 +43,7 @@ def tracker(settings, tmp_path) -> Tracker:
 def signed_in(browser: Browser, live_server, username: str, javascript: bool) -> Page:
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     page = context.new_page()
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("tracker-demo")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, username)
     return page
 
 

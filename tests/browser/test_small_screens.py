@@ -6,6 +6,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser
 
 from participants.models import Participant
+from tests.browser.steps import sign_in
 from trackers.models import Tracker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,10 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def overflowing(browser: Browser, live_server, username: str, urls: list[str]) -> dict:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     page = context.new_page()
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("tracker-demo")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, username)
     wide = {}
     for url in urls:
         page.goto(url)

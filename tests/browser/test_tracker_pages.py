@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from tests.browser.steps import sign_in
 from trackers.models import EvidenceDocument, Tracker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,13 +26,6 @@ def tracker(settings, tmp_path) -> Tracker:
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return Tracker.objects.filter(documents__isnull=True).select_related("participant").first()
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("tracker-demo")
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_add_evidence_in_the_dialog_uploads_and_closes(page: Page, tracker, tmp_path):

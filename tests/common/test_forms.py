@@ -1,4 +1,7 @@
 import pytest
+from django import forms
+from django.core import validators
+from django.template.loader import render_to_string
 
 from common.forms import MAX_ID, id_or_none
 
@@ -22,3 +25,24 @@ from common.forms import MAX_ID, id_or_none
 )
 def test_id_or_none_takes_only_ids_a_database_can_look_up(value, expected):
     assert id_or_none(value) == expected
+
+
+class TwoProblems(forms.Form):
+    nino = forms.CharField(
+        label="National Insurance number",
+        max_length=9,
+        validators=[validators.RegexValidator(r"^[A-Z]{2}\d{6}[A-D]$", "Enter a real NI number.")],
+        error_messages={"max_length": "NI number must be 9 characters or fewer."},
+    )
+
+
+def test_a_field_shows_only_its_first_problem_beside_it_and_in_the_summary():
+    """GOV.UK: one message per field, the one to fix first."""
+    form = TwoProblems({"nino": "not a national insurance number"})
+    summary = render_to_string("includes/errors_summary.html", {"forms": [form]})
+
+    assert len(form.errors["nino"]) == 2
+    assert form.as_div().count('class="field__error"') == 1
+    assert summary.count("<li>") == 1
+    assert form.errors["nino"][0] in summary
+    assert form.errors["nino"][1] not in summary

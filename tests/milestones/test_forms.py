@@ -59,7 +59,7 @@ def test_milestone_filter_form_due_within_counts_days_from_today(north, within, 
         ({"claim_status": "claimed", "payment_reference": "DWP-1"}, {}),
         (
             {"claim_status": "sold"},
-            {"claim_status": ["Select a valid choice. sold is not one of the available choices."]},
+            {"claim_status": ["Choose a claim status from the list."]},
         ),
     ],
 )
@@ -67,3 +67,33 @@ def test_claim_form_needs_the_paid_date_when_paid(data, errors):
     form = ClaimForm(data, instance=ParticipantMilestoneFactory.build(amount=Decimal("1000")))
 
     assert form.errors == errors
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("claim_status", "", "Choose the claim status."),
+        ("payment_reference", "D" * 101, "Payment reference must be 100 characters or fewer."),
+    ],
+)
+def test_claim_form_says_what_to_enter(field, value, message):
+    data = {"claim_status": "claimed"} | {field: value}
+
+    form = ClaimForm(data, instance=ParticipantMilestoneFactory.build(amount=Decimal("1000")))
+
+    assert form.errors[field] == [message]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("status", "lost", "Choose a status from the list."),
+        ("claim_status", "sold", "Choose a claim status from the list."),
+        ("programme", "999999", "Choose a programme from the list."),
+        ("team", "999999", "Choose a team from the list."),
+    ],
+)
+def test_milestone_filter_form_says_what_a_link_got_wrong(north, field, value, message):
+    form = MilestoneFilterForm({field: value}, teams=Team.objects.filter(pk=north.pk))
+
+    assert form.errors[field] == [message]

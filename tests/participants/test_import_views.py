@@ -75,8 +75,8 @@ def test_participant_import_get_shows_the_upload_form(supervisor_client):
 @pytest.mark.parametrize(
     ("upload", "error"),
     [
-        (None, "This field is required."),
-        (csv_file(b"", "empty.csv"), "The submitted file is empty."),
+        (None, "Choose a CSV file to import."),
+        (csv_file(b"", "empty.csv"), "The file is empty."),
         (csv_file("a,b\r\n", "referrals.xlsx"), "The file must be a CSV file (ending .csv)."),
         (
             csv_file("Zoë\r\n".encode("cp1252")),

@@ -60,6 +60,59 @@ def test_programme_form_refuses_an_end_before_the_start():
     assert form.errors["end_date"] == ["The end date cannot be before the start date."]
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Enter the programme name."),
+        ("name", "P" * 201, "Programme name must be 200 characters or fewer."),
+        ("start_date", "", "Enter the start date."),
+        ("outcome_window_days", "", "Enter the outcome window in days."),
+        (
+            "outcome_window_days",
+            "six hundred",
+            "Enter the outcome window as a whole number of days, like 638.",
+        ),
+        (
+            "outcome_window_days",
+            "1" * 25,
+            "Enter a shorter outcome window (DWP Restart's is 638 days).",
+        ),
+        ("scheme", "dwp_work_programme", "Choose a milestone scheme from the list."),
+    ],
+)
+def test_programme_form_says_what_to_enter(field, value, message):
+    form = programme_form(**{field: value})
+
+    assert form.errors[field] == [message]
+
+
+def test_programme_form_refuses_another_programmes_name():
+    RestartProgrammeFactory(name="DWP Restart – CPA 9")
+
+    form = programme_form()
+
+    assert form.errors["name"] == ["Another programme already has this name."]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "Enter the milestone name."),
+        ("name", "M" * 101, "Milestone name must be 100 characters or fewer."),
+        ("amount", "", "Enter the amount."),
+        ("amount", "a thousand", "Enter the amount as a number, like 1000.00."),
+        ("amount", "100000000", "Enter an amount of less than £100,000,000."),
+        ("amount", "1000.001", "Enter the amount in pounds and pence, like 1000.00."),
+    ],
+)
+def test_financial_milestone_form_says_what_to_enter(field, value, message):
+    data = {"name": "Job outcome", "amount": "1000"} | {field: value}
+
+    form = FinancialMilestoneForm(data)
+
+    assert form.errors[field] == [message]
+
+
 @pytest.mark.parametrize("amount", ["0", "0.00", "-1"])
 def test_financial_milestone_form_refuses_amounts_of_zero_or_less(amount):
     form = FinancialMilestoneForm({"name": "Job outcome", "amount": amount})
@@ -133,6 +186,25 @@ def test_milestone_formset_entries_are_the_kept_milestones_in_order():
     assert entries == [
         MilestoneEntry(pk=kept.pk, name="Lower earnings", amount=Decimal("1000")),
         MilestoneEntry(pk=None, name="Job outcome", amount=Decimal("2000")),
+    ]
+
+
+def test_milestone_formset_refuses_more_than_ten_milestones():
+    formset = milestone_formset([{"name": f"M{n}", "amount": str(n)} for n in range(1, 12)])
+
+    formset.is_valid()
+
+    assert formset.non_form_errors() == ["Enter no more than 10 financial milestones."]
+
+
+def test_milestone_formset_names_what_a_row_is_missing():
+    formset = milestone_formset([{"name": "", "amount": "1000"}, {"name": "Job outcome"}])
+
+    formset.is_valid()
+
+    assert formset.errors == [
+        {"name": ["Enter the milestone name."]},
+        {"amount": ["Enter the amount."]},
     ]
 
 

@@ -26,7 +26,7 @@ def bound(**overrides) -> TrackerForm:
     [
         ("description", "", "Enter the job title."),
         ("start_date", "", "Enter the employment start date."),
-        ("start_date", "31/02/2025", "Enter the employment start date as a real date."),
+        ("start_date", "31/02/2025", "Employment start date must be a real date."),
         ("weekly_hours", "", "Enter the weekly working hours."),
         ("weekly_hours", "abc", "Enter the weekly working hours as a number, like 37.5."),
         ("weekly_hours", "0", "Weekly hours must be more than 0 and no more than 100."),

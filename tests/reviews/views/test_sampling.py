@@ -180,9 +180,7 @@ def test_sample_list_team_outside_the_users_teams_is_refused(client, north, sout
 
     response = client.post(LIST_URL, draw_data(percent="100", team=str(south.pk)))
 
-    assert response.context["form"].errors == {
-        "team": ["Select a valid choice. That choice is not one of the available choices."]
-    }
+    assert response.context["form"].errors == {"team": ["Choose a team from the list."]}
     assert QaSample.objects.count() == 0
 
 
