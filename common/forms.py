@@ -45,6 +45,26 @@ class HintedModelForm(forms.ModelForm):
             field.help_text = help_texts.get(name, model_text)
 
 
+class FoldingForm:
+    """A form whose rarely needed fields (named in ``folded``) fold away behind "More
+    details" (``includes/fields.html``), open when one of them has an error or a value
+    other than its initial one."""
+
+    folded: tuple[str, ...] = ()
+
+    def main_fields(self) -> list:
+        return [field for field in self.visible_fields() if field.name not in self.folded]
+
+    def folded_fields(self) -> list:
+        return [field for field in self.visible_fields() if field.name in self.folded]
+
+    def folded_open(self) -> bool:
+        return any(
+            field.errors or str(field.value() or "") != str(field.initial or "")
+            for field in self.folded_fields()
+        )
+
+
 class FormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"

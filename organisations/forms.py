@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 
-from common.forms import HintedModelForm, SearchField, StaffChoiceField, active_staff
+from common.forms import FoldingForm, HintedModelForm, SearchField, StaffChoiceField, active_staff
 from organisations.models import Address, Contact, Organisation
 from organisations.sic import SIC_2007_SECTIONS
 
@@ -31,8 +31,15 @@ class OrganisationSearchForm(forms.Form):
         return queryset
 
 
-class OrganisationForm(HintedModelForm):
-    owner = StaffChoiceField(queryset=None)
+class OrganisationForm(FoldingForm, HintedModelForm):
+    owner = StaffChoiceField(
+        queryset=None,
+        error_messages={
+            "required": "Choose the owner of the organisation.",
+            "invalid_choice": "Choose the owner from the list.",
+        },
+    )
+    folded = ("owner", "category", "ukprn", "website")
 
     class Meta:
         model = Organisation
@@ -41,6 +48,26 @@ class OrganisationForm(HintedModelForm):
             "ukprn": "Only for ESFA-funded training providers: 8 digits starting with 1.",
             "website": "For example, https://www.example.co.uk",
             "status": "Only Confirmed organisations can be chosen as the employer on a job.",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the organisation's name.",
+                "max_length": "Name must be %(limit_value)d characters or fewer.",
+            },
+            "type": {
+                "required": "Choose the type of organisation.",
+                "invalid_choice": "Choose the type of organisation from the list.",
+            },
+            "category": {"invalid_choice": "Choose a category from the list."},
+            "website": {
+                "invalid": "Enter the website's address in the correct format, like "
+                "https://www.example.co.uk.",
+                "max_length": "Website must be %(limit_value)d characters or fewer.",
+            },
+            "status": {
+                "required": "Choose the status.",
+                "invalid_choice": "Choose a status from the list.",
+            },
         }
 
     def __init__(self, *args, user, employer: bool = False, **kwargs):
@@ -80,6 +107,20 @@ class AddressForm(forms.ModelForm):
     class Meta:
         model = Address
         fields = ["postcode", "line_1", "line_2", "line_3", "town", "county"]
+        error_messages = {
+            "postcode": {"required": "Enter the postcode."},
+            "line_1": {
+                "required": "Enter address line 1, typically the building and street.",
+                "max_length": "Address line 1 must be %(limit_value)d characters or fewer.",
+            },
+            "line_2": {"max_length": "Address line 2 must be %(limit_value)d characters or fewer."},
+            "line_3": {"max_length": "Address line 3 must be %(limit_value)d characters or fewer."},
+            "town": {
+                "required": "Enter the town or city.",
+                "max_length": "Town or city must be %(limit_value)d characters or fewer.",
+            },
+            "county": {"max_length": "County must be %(limit_value)d characters or fewer."},
+        }
         widgets = {
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code"}),
             "line_1": forms.TextInput(attrs={"autocomplete": "address-line1"}),
@@ -89,8 +130,15 @@ class AddressForm(forms.ModelForm):
         }
 
 
-class ContactForm(HintedModelForm):
-    owner = StaffChoiceField(queryset=None)
+class ContactForm(FoldingForm, HintedModelForm):
+    owner = StaffChoiceField(
+        queryset=None,
+        error_messages={
+            "required": "Choose the owner of the contact.",
+            "invalid_choice": "Choose the owner from the list.",
+        },
+    )
+    folded = ("owner", "additional_phone", "url")
 
     class Meta:
         model = Contact
@@ -99,6 +147,29 @@ class ContactForm(HintedModelForm):
             "phone": "A UK number, for example 0113 496 0000 or 07912 345678.",
             "address": "One of the organisation's addresses. Add a regional office as a "
             "new address first.",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the contact's name.",
+                "max_length": "Name must be %(limit_value)d characters or fewer.",
+            },
+            "role": {"max_length": "Role must be %(limit_value)d characters or fewer."},
+            "email": {
+                "required": "Enter the contact's email address.",
+                "invalid": "Enter an email address in the correct format, like name@example.com.",
+            },
+            "phone": {
+                "required": "Enter the contact's phone number.",
+                "invalid": "Enter a UK phone number, like 0113 496 0000 or 07912 345678.",
+            },
+            "additional_phone": {
+                "invalid": "Enter a UK phone number, like 0113 496 0000 or 07912 345678.",
+            },
+            "address": {"invalid_choice": "Choose one of the organisation's addresses."},
+            "url": {
+                "invalid": "Enter the web address in the correct format, like "
+                "https://www.example.co.uk/people/sam.",
+            },
         }
 
     def __init__(self, *args, user, organisation: Organisation | None, **kwargs):

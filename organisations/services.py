@@ -18,12 +18,15 @@ def create_organisation(
     organisation: Mapping[str, object],
     address: Mapping[str, object] | None = None,
     contact: Mapping[str, object] | None = None,
+    contact_address: Mapping[str, object] | None = None,
     created_by,
 ) -> Organisation:
     """Save a new organisation with, optionally, its first address and first contact.
 
-    All or nothing. The first address becomes the primary address and the contact's
-    address. Asking for it Confirmed confirms it as ``created_by``.
+    All or nothing. The first address becomes the primary address. The contact works
+    there unless ``contact_address`` gives their own, which is saved as another of the
+    organisation's addresses (the primary one if there is no first address). Asking for
+    it Confirmed confirms it as ``created_by``.
     """
     fields = dict(organisation)
     status = fields.pop("status", Organisation.Status.UNCONFIRMED)
@@ -33,14 +36,22 @@ def create_organisation(
     new.save()
     first_address = None
     if address is not None:
-        first_address = Address(organisation=new, is_primary=True, **address)
-        first_address.full_clean()
-        first_address.save()
+        first_address = _new_address(new, address, primary=True)
     if contact is not None:
-        new_contact = Contact(organisation=new, address=first_address, **contact)
+        works_at = first_address
+        if contact_address is not None:
+            works_at = _new_address(new, contact_address, primary=first_address is None)
+        new_contact = Contact(organisation=new, address=works_at, **contact)
         new_contact.full_clean()
         new_contact.save()
     return new
+
+
+def _new_address(organisation: Organisation, fields: Mapping[str, object], *, primary: bool):
+    address = Address(organisation=organisation, is_primary=primary, **fields)
+    address.full_clean()
+    address.save()
+    return address
 
 
 @transaction.atomic

@@ -12,15 +12,10 @@ from common.history import history_changes
 from common.htmx import Event, saved, template_for
 from common.pagination import page_of
 from common.redirects import safe_next, with_query
-from organisations.address_entry import AddressLookup, look_up
-from organisations.forms import (
-    AddressForm,
-    ContactForm,
-    OrganisationForm,
-    OrganisationSearchForm,
-)
+from organisations.entry import NewOrganisation
+from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Contact, Organisation
-from organisations.services import create_organisation, update_organisation
+from organisations.services import update_organisation
 
 HISTORY_SHOWN = 20
 CHOICES_SHOWN = 50
@@ -82,47 +77,17 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     # Added from the tracker form, as a job's employer.
     employer = "employer" in request.GET or "employer" in request.POST
-    # Prefixed: in a dialog, the form shares the page with the form that opened it.
-    form = OrganisationForm(data, prefix="organisation", user=request.user, employer=employer)
-    # The first address and contact are optional: left blank, they are not saved.
-    optional = {"empty_permitted": True, "use_required_attribute": False}
-    address_form = AddressForm(data, prefix="address", **optional)
-    contact_form = ContactForm(
-        data, prefix="contact", user=request.user, organisation=None, **optional
-    )
-    context: dict = {"duplicates": [], "lookup": None}
-
-    if data and ("find_address" in data or "use_address" in data):
-        # Without JavaScript: the postcode finder posts the whole form. Nothing is saved;
-        # everything typed comes back, with the addresses found.
-        context["lookup"] = look_up(
-            data, "address", choice=data.get("address-choice") if "use_address" in data else None
+    entry = NewOrganisation(data, user=request.user, employer=employer)
+    duplicates = []
+    if prefix := entry.finder_used():
+        entry.find_address(prefix)
+    elif data and entry.is_valid():
+        postcode = entry.address.cleaned_data.get("postcode", "")
+        duplicates = Organisation.objects.similar_to(
+            entry.organisation.cleaned_data["name"], postcode
         )
-        form = OrganisationForm(
-            prefix="organisation",
-            initial=_unprefixed(data, "organisation"),
-            user=request.user,
-            employer=employer,
-        )
-        address_form = context["lookup"].form
-        contact_form = ContactForm(
-            prefix="contact",
-            initial=_unprefixed(data, "contact"),
-            user=request.user,
-            organisation=None,
-        )
-    elif data and form.is_valid() and address_form.is_valid() and contact_form.is_valid():
-        postcode = address_form.cleaned_data.get("postcode", "")
-        duplicates = Organisation.objects.similar_to(form.cleaned_data["name"], postcode)
-        if duplicates and "create_anyway" not in data:
-            context["duplicates"] = duplicates
-        else:
-            organisation = create_organisation(
-                organisation=form.cleaned_data,
-                address=address_form.cleaned_data if address_form.has_changed() else None,
-                contact=contact_form.cleaned_data if contact_form.has_changed() else None,
-                created_by=request.user,
-            )
+        if not duplicates or "create_anyway" in data:
+            organisation = entry.save(created_by=request.user)
             messages.success(request, f"{organisation} was added.")
             next_url = safe_next(request)
             return saved(
@@ -132,11 +97,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                 if next_url
                 else organisation.get_absolute_url(),
             )
-    context |= {
-        "form": form,
-        "address_lookup": context["lookup"] or AddressLookup(form=address_form),
-        "contact_form": contact_form,
-        "forms": [form, address_form, contact_form],
+    context = {
+        "entry": entry,
+        "duplicates": duplicates,
         "next": safe_next(request),
         "employer": employer,
         "title": "Add an employer" if employer else "Add an organisation",
@@ -174,8 +137,3 @@ def organisation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _chosen(organisation: Organisation) -> dict:
     return {"value": organisation.pk, "label": organisation.name}
-
-
-def _unprefixed(data, prefix: str) -> dict[str, str]:
-    start = f"{prefix}-"
-    return {key.removeprefix(start): value for key, value in data.items() if key.startswith(start)}

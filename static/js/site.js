@@ -108,6 +108,31 @@ document.addEventListener("click", (event) => {
   dialog().close();
 });
 
+// Find address re-shows one address's fields (htmx swaps them whole). What the form's
+// last save said is then out of date, as it is without JavaScript, where Find address
+// shows the form again without errors; and focus goes where the user carries on: the
+// first address found, the filled-in first line, or the postcode to correct.
+let addressFieldsSwapped = null;
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  if (!target.id || !target.id.startsWith("address-fields-")) return;
+  const summary = target.closest("form") && target.closest("form").querySelector("[data-error-summary]");
+  if (summary) summary.remove();
+  addressFieldsSwapped = target.id;
+});
+
+document.addEventListener("htmx:afterSettle", () => {
+  const fields = addressFieldsSwapped && document.getElementById(addressFieldsSwapped);
+  addressFieldsSwapped = null;
+  if (!fields) return;
+  const filled = fields.querySelector(".notice--success");
+  const next = fields.querySelector(".candidates input:checked")
+    || (filled && fields.querySelector("input[name$='-line_1']"))
+    || fields.querySelector("input[name$='-postcode']");
+  if (next) next.focus();
+});
+
 // A form that creates something is sent once: its buttons are disabled while it is sent.
 // (The server also refuses a second tracker from the same form.)
 document.addEventListener("submit", (event) => {

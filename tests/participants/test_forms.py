@@ -68,7 +68,7 @@ def test_participant_form_too_long_nino_says_its_format_and_length(administrator
     form = ParticipantForm(data, user=administrator)
 
     assert form.errors["nino"] == [
-        "Enter a National Insurance number in the right format, like AB 12 34 56 C.",
+        "Enter a National Insurance number in the correct format, like AB 12 34 56 C.",
         "National Insurance number must be 9 characters or fewer.",
     ]
 

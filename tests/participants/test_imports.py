@@ -260,7 +260,7 @@ def test_preview_import_reports_each_field_error_by_column(supervisor, north, pr
 
     assert preview.rows[0].error_messages == [
         "first_name: Enter the first name.",
-        "nino: Enter a National Insurance number in the right format, like AB 12 34 56 C.",
+        "nino: Enter a National Insurance number in the correct format, like AB 12 34 56 C.",
         "phone: Enter a phone number in the correct format, like 07912 345678.",
         "programme_start_date: DWP Restart – CPA 4 starts on 1 July 2021; a participant "
         "cannot start before it.",

@@ -259,7 +259,10 @@ def test_address_create_htmx_post_invalid_returns_the_dialog_with_errors(adminis
     assert "HX-Trigger" not in response
     assert body.lstrip().startswith('<div class="dialog__header">')
     assert "<html" not in body
-    assert 'href="#id_address-line_1">Address line 1: This field is required.</a>' in body
+    assert (
+        'href="#id_address-line_1">Enter address line 1, typically the building and street.</a>'
+        in body
+    )
 
 
 def test_address_create_find_address_without_javascript_lists_the_candidates(
@@ -376,7 +379,7 @@ def test_address_edit_invalid_shows_errors_and_saves_nothing(administrator_clien
         1,
     )
     assert (
-        'href="#id_address-postcode">Postcode: Enter a real UK postcode, like SW1A 1AA.</a>'
+        'href="#id_address-postcode">Enter a real UK postcode, like SW1A 1AA.</a>'
         in response.content.decode()
     )
 

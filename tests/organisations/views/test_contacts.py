@@ -105,7 +105,7 @@ def test_contact_create_invalid_phone_shows_the_error_beside_the_field(
     body = response.content.decode()
     assert "There is a problem" in body
     assert 'id="id_phone_error' in body
-    assert "Enter a valid phone number" in body
+    assert "Enter a UK phone number, like 0113 496 0000 or 07912 345678." in body
     assert 'value="Siân O&#x27;Neill"' in body
 
 
@@ -118,9 +118,9 @@ def test_contact_create_requires_name_email_and_phone(administrator_client, admi
 
     assert Contact.objects.count() == 0
     assert response.context["form"].errors == {
-        "name": ["This field is required."],
-        "email": ["This field is required."],
-        "phone": ["This field is required."],
+        "name": ["Enter the contact's name."],
+        "email": ["Enter the contact's email address."],
+        "phone": ["Enter the contact's phone number."],
     }
 
 
@@ -135,7 +135,7 @@ def test_contact_create_refuses_another_organisations_address(administrator_clie
 
     assert Contact.objects.count() == 0
     assert response.context["form"].errors == {
-        "address": ["Select a valid choice. That choice is not one of the available choices."]
+        "address": ["Choose one of the organisation's addresses."]
     }
 
 
@@ -191,7 +191,7 @@ def test_contact_create_htmx_post_invalid_returns_the_dialog_with_errors(
     assert "HX-Trigger" not in response
     assert body.lstrip().startswith('<div class="dialog__header">')
     assert "<html" not in body
-    assert 'href="#id_email">Email: This field is required.</a>' in body
+    assert 'href="#id_email">Enter the contact&#x27;s email address.</a>' in body
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -297,7 +297,9 @@ def test_contact_edit_invalid_shows_errors_and_saves_nothing(
 
     contact.refresh_from_db()
     assert (contact.name, contact.email, contact.history.count()) == ("Sam", "sam@example.org", 1)
-    assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
+    assert response.context["form"].errors == {
+        "email": ["Enter an email address in the correct format, like name@example.com."]
+    }
 
 
 def test_contact_edit_of_another_organisations_contact_is_404(

@@ -481,7 +481,7 @@ def test_organisation_create_refuses_archived(administrator_client, administrato
 
     assert counts() == (0, 0, 0)
     assert response.context["form"].errors == {
-        "status": ["Select a valid choice. archived is not one of the available choices."]
+        "status": ["Choose a status from the list."]
     }
 
 
@@ -543,7 +543,7 @@ def test_organisation_create_invalid_organisation_saves_no_address_or_contact(
     assert set(response.context["form"].errors) == {"name", "ukprn", "website"}
     body = response.content.decode()
     assert "There is a problem" in body
-    assert 'href="#id_organisation-ukprn">UKPRN: A UKPRN is 8 digits starting with 1.</a>' in body
+    assert 'href="#id_organisation-ukprn">A UKPRN is 8 digits starting with 1.</a>' in body
     assert 'id="id_organisation-ukprn_error' in body
     assert 'value="1 Harbour Street"' in body
     assert 'value="Siân O&#x27;Neill"' in body
@@ -562,7 +562,7 @@ def test_organisation_create_invalid_address_saves_no_organisation(
     body = response.content.decode()
     assert "There is a problem" in body
     assert (
-        'href="#id_address-postcode">Postcode: Enter a real UK postcode, like SW1A 1AA.</a>' in body
+        'href="#id_address-postcode">Enter a real UK postcode, like SW1A 1AA.</a>' in body
     )
     assert 'value="The Harbour Street Bakery"' in body
 
@@ -576,7 +576,7 @@ def test_organisation_create_incomplete_address_shows_the_missing_fields(
 
     assert counts() == (0, 0, 0)
     assert "There is a problem" in response.content.decode()
-    assert set(response.context["address_lookup"].form.errors) == {"line_1", "town"}
+    assert set(response.context["entry"].address_lookup.form.errors) == {"line_1", "town"}
 
 
 def test_organisation_create_invalid_contact_phone_saves_nothing(
@@ -587,7 +587,7 @@ def test_organisation_create_invalid_contact_phone_saves_nothing(
     response = administrator_client.post(CREATE_URL, data)
 
     assert counts() == (0, 0, 0)
-    assert list(response.context["contact_form"].errors) == ["phone"]
+    assert list(response.context["entry"].contact.errors) == ["phone"]
     assert 'href="#id_contact-phone">' in response.content.decode()
 
 
@@ -752,7 +752,7 @@ def test_organisation_create_htmx_post_invalid_returns_the_form_with_errors(
     assert body.lstrip().startswith('<div class="dialog__header">')
     assert "<html" not in body
     assert "There is a problem" in body
-    assert 'href="#id_organisation-name">Name: This field is required.</a>' in body
+    assert 'href="#id_organisation-name">Enter the organisation&#x27;s name.</a>' in body
 
 
 def test_organisation_create_find_address_without_javascript_lists_the_candidates(
@@ -771,7 +771,7 @@ def test_organisation_create_find_address_without_javascript_lists_the_candidate
     response = administrator_client.post(CREATE_URL, data)
 
     assert counts() == (0, 0, 0)
-    assert [candidate.line_1 for candidate in response.context["address_lookup"].candidates] == [
+    assert [candidate.line_1 for candidate in response.context["entry"].address_lookup.candidates] == [
         "1 Park Row",
         "2 Park Row",
     ]
@@ -798,7 +798,7 @@ def test_organisation_create_use_address_without_javascript_fills_the_address(
 
     response = administrator_client.post(CREATE_URL, data)
 
-    form = response.context["address_lookup"].form
+    form = response.context["entry"].address_lookup.form
     assert counts() == (0, 0, 0)
     assert {name: form[name].value() for name in ["line_1", "town", "county", "postcode"]} == {
         "line_1": "2 Park Row",
@@ -1221,4 +1221,4 @@ def test_organisation_create_says_what_an_optional_section_needs_once_begun(admi
     body = administrator_client.get(CREATE_URL).content.decode()
 
     assert "If you add one, its first line, town and postcode are needed." in body
-    assert "If you add one, their name, owner, email and phone are needed" in body
+    assert "If you add one, their name, email and phone are needed." in body
