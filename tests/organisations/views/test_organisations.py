@@ -480,9 +480,7 @@ def test_organisation_create_refuses_archived(administrator_client, administrato
     response = administrator_client.post(CREATE_URL, create_data(administrator, status="archived"))
 
     assert counts() == (0, 0, 0)
-    assert response.context["form"].errors == {
-        "status": ["Choose a status from the list."]
-    }
+    assert response.context["form"].errors == {"status": ["Choose a status from the list."]}
 
 
 def test_organisation_create_keeps_apostrophes_accents_and_markup_as_typed(
@@ -561,9 +559,7 @@ def test_organisation_create_invalid_address_saves_no_organisation(
     assert counts() == (0, 0, 0)
     body = response.content.decode()
     assert "There is a problem" in body
-    assert (
-        'href="#id_address-postcode">Enter a real UK postcode, like SW1A 1AA.</a>' in body
-    )
+    assert 'href="#id_address-postcode">Enter a real UK postcode, like SW1A 1AA.</a>' in body
     assert 'value="The Harbour Street Bakery"' in body
 
 
@@ -771,7 +767,9 @@ def test_organisation_create_find_address_without_javascript_lists_the_candidate
     response = administrator_client.post(CREATE_URL, data)
 
     assert counts() == (0, 0, 0)
-    assert [candidate.line_1 for candidate in response.context["entry"].address_lookup.candidates] == [
+    assert [
+        candidate.line_1 for candidate in response.context["entry"].address_lookup.candidates
+    ] == [
         "1 Park Row",
         "2 Park Row",
     ]
