@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint bench screenshots lock clean
+.PHONY: run test lint bench screenshots lock vendor clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed: install it, then retry."; exit 1; }
@@ -50,6 +50,18 @@ bench: $(VENV)/.test
 # The main pages and dialogs at desktop and phone widths, into screenshots/ (git-ignored).
 screenshots: $(VENV)/.test
 	$(BIN)/python -m scripts.screenshots
+
+# Browser libraries, from package-lock.json into static/vendor (committed: a clone needs no
+# npm). Run after changing package.json.
+VENDOR := static/vendor/accessible-autocomplete
+vendor:
+	npm ci --ignore-scripts --no-audit --no-fund
+	mkdir -p $(VENDOR)
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js \
+		node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css \
+		node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js.map \
+		node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css.map \
+		node_modules/accessible-autocomplete/LICENSE.txt $(VENDOR)/
 
 # Regenerate the lock files after changing pyproject.toml.
 lock: $(VENV)/.test

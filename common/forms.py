@@ -225,9 +225,9 @@ def active_staff(*conditions: Q, **filters) -> QuerySet:
 class SearchField(forms.CharField):
     """The free-text box of a list page's filters."""
 
-    def __init__(self, *, help_text: str, **kwargs):
+    def __init__(self, *, help_text: str, label: str = "Search", **kwargs):
         super().__init__(
-            label="Search",
+            label=label,
             required=False,
             max_length=200,
             help_text=help_text,

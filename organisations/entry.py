@@ -25,12 +25,17 @@ class NewOrganisation:
     """The forms of Add an organisation, each with its own prefix: in a dialog they share
     the page with the form that opened it."""
 
-    def __init__(self, data: QueryDict | None, *, user, employer: bool):
+    def __init__(self, data: QueryDict | None, *, user, employer: bool, name: str = ""):
+        """``name``: the name to start with (typed into the employer combobox)."""
         self.data = data
         self.user = user
         self.employer = employer
         self.organisation = OrganisationForm(
-            data, prefix="organisation", user=user, employer=employer
+            data,
+            prefix="organisation",
+            initial={"name": " ".join(name[:200].split())},
+            user=user,
+            employer=employer,
         )
         self.contact = ContactForm(data, prefix="contact", user=user, organisation=None, **OPTIONAL)
         self.lookups = {

@@ -49,7 +49,8 @@ class OrganisationQuerySet(models.QuerySet):
     def search(self, text: str) -> "OrganisationQuerySet":
         """Organisations whose name contains the text, or with an address at a postcode
         that starts with it."""
-        text = " ".join((text or "")[:200].split())
+        # Control characters (NUL among them) are never in a name; PostgreSQL refuses NUL.
+        text = " ".join("".join(c if c.isprintable() else " " for c in (text or "")[:200]).split())
         if not text:
             return self
         postcode = normalise_postcode(text)

@@ -7,9 +7,10 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 
-from common.forms import DateField, HintedModelForm, StaffChoiceField, id_or_none
+from common.forms import DateField, HintedModelForm, SearchField, StaffChoiceField, id_or_none
 from organisations.models import Organisation
 from participants.access import staff_who_see
 from participants.models import Participant
@@ -17,7 +18,8 @@ from programmes.models import MinimumWageRate
 from trackers.evidence import EvidenceFilesField
 from trackers.models import MAX_WEEKLY_HOURS, EvidenceDocument, Tracker
 
-# Listed in the employer select before anyone searches; search finds the rest.
+# Listed in the employer select (JavaScript off); its Find button, or the combobox that
+# replaces it (JavaScript on), finds the rest.
 EMPLOYERS_LISTED = 200
 HOURS_RANGE = "Weekly hours must be more than 0 and no more than 100."
 
@@ -36,6 +38,10 @@ class TrackerForm(HintedModelForm):
         label="I have checked: this is the rate the participant is paid", required=False
     )
     confirm_organisation = forms.BooleanField(label="Confirm this organisation now", required=False)
+    organisation_search = SearchField(
+        label="Find an employer",
+        help_text="If it is not listed: part of its name, or its postcode.",
+    )
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -93,7 +99,9 @@ class TrackerForm(HintedModelForm):
         self.participant = participant
         self.user = user
         self.fields["assignee"].queryset = staff_who_see(participant.team)
-        self._set_employer_choices(self["organisation"].value())
+        self._set_employer_choices(
+            self["organisation"].value(), search=self["organisation_search"].value() or ""
+        )
         # Required for a job only, which clean() checks: not marked "(optional)".
         self.fields["organisation"].conditionally_required = True
         self.fields["hourly_rate"].help_text = _rate_hint(timezone.localdate())
@@ -101,12 +109,12 @@ class TrackerForm(HintedModelForm):
             self.fields["loaded_version"].initial = self.instance.version
         self.below_minimum: MinimumWageRate | None = None
 
-    def _set_employer_choices(self, selected) -> None:
+    def _set_employer_choices(self, selected, *, search: str) -> None:
         """Validate against every eligible employer, but list only the first
-        EMPLOYERS_LISTED (and the one chosen): search-as-you-type finds the rest."""
+        EMPLOYERS_LISTED matching the search (and the one chosen)."""
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.eligible_employers(selected)
-        listed = list(field.queryset.by_name()[:EMPLOYERS_LISTED])
+        listed = list(field.queryset.search(search).by_name()[:EMPLOYERS_LISTED])
         chosen = id_or_none(selected)
         if chosen and chosen not in {o.pk for o in listed}:
             listed += list(field.queryset.filter(pk=chosen))
@@ -183,6 +191,11 @@ class TrackerForm(HintedModelForm):
                     f"({minimum.band}) for the participant's age on {start:%-d %B %Y}. Check "
                     "it, then tick the box below to confirm it is right.",
                 )
+
+    def show_unchecked(self) -> None:
+        """Show what was typed again without checking it (Find an employer, without
+        JavaScript, posts the whole form): no errors yet, nothing saved."""
+        self._errors = ErrorDict()
 
     @property
     def tracker_fields(self) -> dict:

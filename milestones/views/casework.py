@@ -20,6 +20,9 @@ from trackers.forms import TrackerCreateForm, TrackerEndForm, TrackerForm
 from trackers.models import EvidenceDocument, Tracker
 from trackers.services import TrackerChanged
 
+# The tracker form's Find button (JavaScript off): list the employers matching the search.
+FIND_EMPLOYER = "find_employer"
+
 
 @permission_required("trackers.add_tracker", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -32,7 +35,9 @@ def tracker_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
         user=request.user,
         initial={"organisation": request.GET.get("organisation")},
     )
-    if request.method == "POST" and form.is_valid():
+    if FIND_EMPLOYER in request.POST:
+        form.show_unchecked()
+    elif request.method == "POST" and form.is_valid():
         tracker, created = create_tracker(
             participant=participant,
             submission_token=form.cleaned_data["submission_token"],
@@ -60,7 +65,9 @@ def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResp
     form = TrackerForm(
         request.POST or None, instance=tracker, participant=tracker.participant, user=request.user
     )
-    if request.method == "POST" and form.is_valid():
+    if FIND_EMPLOYER in request.POST:
+        form.show_unchecked()
+    elif request.method == "POST" and form.is_valid():
         # The form has no review status: the tracker's is still the one saved.
         was_approved = tracker.status == Tracker.Status.APPROVED
         try:

@@ -3,18 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from common.forms import id_or_none
 from common.history import history_changes
 from common.htmx import Event, saved, template_for
 from common.pagination import page_of
 from common.redirects import safe_next, with_query
 from organisations.entry import NewOrganisation
 from organisations.forms import OrganisationForm, OrganisationSearchForm
-from organisations.models import Contact, Organisation
+from organisations.models import Address, Contact, Organisation
 from organisations.services import update_organisation
 
 HISTORY_SHOWN = 20
@@ -36,18 +35,34 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("organisations.view_organisation", raise_exception=True)
 @require_GET
-def organisation_choices(request: HttpRequest) -> HttpResponse:
-    """Options for an employer select, for search-as-you-type (htmx swaps the options):
-    Confirmed organisations matching ``organisation_search``, and the one selected."""
-    selected = id_or_none(request.GET.get("organisation"))
-    matches = Organisation.objects.confirmed().search(request.GET.get("organisation_search", ""))
-    options = list(matches.by_name()[:CHOICES_SHOWN])
-    if selected and selected not in {option.pk for option in options}:
-        options = [*Organisation.objects.eligible_employers(selected).filter(pk=selected), *options]
-    return render(
-        request,
-        "organisations/includes/organisation_options.html",
-        {"options": options, "selected": selected},
+def organisation_choices(request: HttpRequest) -> JsonResponse:
+    """The employer combobox's suggestions: Confirmed organisations whose name contains
+    ``q`` or with an address at a postcode starting with it, in name order, each with
+    its primary address's town and postcode to tell namesakes apart."""
+    matches = (
+        Organisation.objects.confirmed()
+        .search(request.GET.get("q", ""))
+        .by_name()
+        .prefetch_related(
+            Prefetch("addresses", Address.objects.filter(is_primary=True), to_attr="primary")
+        )
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "value": organisation.pk,
+                    "label": organisation.name,
+                    "detail": ", ".join(
+                        part
+                        for address in organisation.primary
+                        for part in (address.town, address.postcode)
+                        if part
+                    ),
+                }
+                for organisation in matches[:CHOICES_SHOWN]
+            ]
+        }
     )
 
 
@@ -77,7 +92,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     # Added from the tracker form, as a job's employer.
     employer = "employer" in request.GET or "employer" in request.POST
-    entry = NewOrganisation(data, user=request.user, employer=employer)
+    entry = NewOrganisation(
+        data, user=request.user, employer=employer, name=request.GET.get("name", "")
+    )
     duplicates = []
     if prefix := entry.finder_used():
         entry.find_address(prefix)

@@ -86,7 +86,9 @@ def test_admin_creates_a_tracker_with_a_new_employer_and_evidence(page: Page, de
 
     expect(dialog).to_be_hidden()
     expect(opener).to_be_focused()
-    expect(page.get_by_label("Organisation", exact=True)).to_have_value(
+    # The combobox shows it; the select it stands for holds it.
+    expect(page.get_by_role("combobox", name="Organisation")).to_have_value("Park Row Kitchen Ltd")
+    expect(page.locator("#id_organisation-select")).to_have_value(
         str(Organisation.objects.get(name="Park Row Kitchen Ltd").pk)
     )
     fill_date(page, "Employment start date", datetime.date(2025, 6, 2))

@@ -152,3 +152,10 @@ def test_rarely_needed_fields_are_folded_until_they_hold_something(
     assert f'<details class="details">\n  {summary}' in empty
     assert f'<details class="details" open>\n  {summary}' in with_ukprn
     assert "A UKPRN is 8 digits starting with 1." in with_ukprn
+
+
+def test_the_dialog_starts_with_the_name_typed_into_the_employer_combobox(administrator_client):
+    response = administrator_client.get(CREATE_URL, {"employer": "1", "name": "  Zest   Juice "})
+
+    assert response.context["entry"].organisation["name"].value() == "Zest Juice"
+    assert 'value="Zest Juice"' in response.content.decode()

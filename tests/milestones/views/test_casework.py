@@ -443,3 +443,46 @@ def test_tracker_create_shows_the_hints_of_its_declared_fields(administrator_cli
     assert "Usually a compliance officer, who will check the evidence." in body
     assert "Only Confirmed organisations can be chosen." in body
     assert 'href="/organisations/new/?employer=1&amp;next=' in body
+
+
+def test_find_an_employer_without_javascript_lists_the_matches_and_keeps_the_form(
+    administrator_client, participant, employer
+):
+    OrganisationFactory(name="Leeds Motors", status=Organisation.Status.CONFIRMED)
+    data = form_data(
+        administrator_client,
+        participant,
+        organisation="",
+        organisation_search="harbour",
+        find_employer="1",
+        weekly_hours="abc",
+    )
+
+    response = administrator_client.post(create_url(participant), data)
+
+    body = response.content.decode()
+    form = response.context["form"]
+    assert Tracker.objects.count() == 0
+    assert [label for _, label in form.fields["organisation"].widget.choices] == [
+        "Choose…",
+        "Harbour Bakery",
+    ]
+    assert "There is a problem" not in body
+    assert 'value="Warehouse operative"' in body
+    assert 'value="abc"' in body  # kept as typed, checked when the form is sent
+    assert 'value="harbour"' in body
+
+
+def test_find_an_employer_works_on_the_edit_page_too(administrator_client, participant, employer):
+    tracker = TrackerFactory(participant=participant, organisation=employer)
+    OrganisationFactory(name="Leeds Motors", status=Organisation.Status.CONFIRMED)
+    url = reverse("milestones:tracker_edit", args=[participant.pk, tracker.pk])
+    data = {"organisation": employer.pk, "organisation_search": "leeds", "find_employer": "1"}
+    data["description"] = "Changed"
+
+    response = administrator_client.post(url, data)
+
+    tracker.refresh_from_db()
+    labels = [label for _, label in response.context["form"].fields["organisation"].widget.choices]
+    assert labels == ["Choose…", "Leeds Motors", "Harbour Bakery"]  # the matches, and its own
+    assert tracker.description != "Changed"

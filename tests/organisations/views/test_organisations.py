@@ -1,6 +1,5 @@
 import datetime
 import json
-import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -14,7 +13,6 @@ pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("organisations:list")
 CREATE_URL = reverse("organisations:create")
-CHOICES_URL = reverse("organisations:choices")
 HTMX = {"HX-Request": "true"}
 HISTORY_RESTORE = HTMX | {"HX-History-Restore-Request": "true"}
 MARKUP = "<script>alert('x')</script> & Co"
@@ -40,10 +38,6 @@ def names(response) -> list[str]:
 
 def counts() -> tuple[int, int, int]:
     return Organisation.objects.count(), Address.objects.count(), Contact.objects.count()
-
-
-def option_values(response) -> list[tuple[str, str]]:
-    return re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', response.content.decode())
 
 
 ORGANISATION_FIELDS = ["name", "owner", "type", "category", "ukprn", "website", "status"]
@@ -1092,93 +1086,6 @@ def test_organisation_confirm_anonymous_redirects_to_sign_in(client):
     organisation.refresh_from_db()
     assert response["Location"] == f"/accounts/login/?next={confirm_url(organisation)}"
     assert organisation.status == UNCONFIRMED
-
-
-# organisation_choices
-
-
-def test_organisation_choices_lists_confirmed_matches_for_search_as_you_type(
-    administrator_client,
-):
-    bakery = OrganisationFactory(name="Harbour Bakery", status=CONFIRMED)
-    OrganisationFactory(name="Harbour Motors")
-    OrganisationFactory(name="Leeds Bakery", status=CONFIRMED)
-
-    response = administrator_client.get(
-        CHOICES_URL, {"organisation_search": "harbour"}, headers=HTMX
-    )
-
-    assert option_values(response) == [("", "Choose…"), (str(bakery.pk), "Harbour Bakery")]
-    assert "<html" not in response.content.decode()
-
-
-def test_organisation_choices_keeps_the_selected_organisation(administrator_client):
-    chosen = OrganisationFactory(name="Aire Valley Care", status=CONFIRMED)
-    OrganisationFactory(name="Harbour Bakery", status=CONFIRMED)
-
-    response = administrator_client.get(
-        CHOICES_URL, {"organisation_search": "harbour", "organisation": chosen.pk}, headers=HTMX
-    )
-
-    assert [label for _, label in option_values(response)] == [
-        "Choose…",
-        "Aire Valley Care",
-        "Harbour Bakery",
-    ]
-    assert f'<option value="{chosen.pk}" selected>' in response.content.decode()
-
-
-def test_organisation_choices_keeps_a_selected_unconfirmed_organisation(administrator_client):
-    chosen = OrganisationFactory(name="Aire Valley Care")
-    harbour = OrganisationFactory(name="Harbour Bakery", status=CONFIRMED)
-
-    response = administrator_client.get(CHOICES_URL, {"organisation": chosen.pk}, headers=HTMX)
-
-    assert option_values(response) == [
-        ("", "Choose…"),
-        (str(chosen.pk), "Aire Valley Care"),
-        (str(harbour.pk), "Harbour Bakery"),
-    ]
-
-
-def test_organisation_choices_with_no_match_says_so(administrator_client):
-    OrganisationFactory(name="Harbour Bakery", status=CONFIRMED)
-
-    response = administrator_client.get(CHOICES_URL, {"organisation_search": "zzz"}, headers=HTMX)
-
-    assert option_values(response) == [("", "Choose…"), ("", "No Confirmed organisation matches")]
-    assert '<option value="" disabled>No Confirmed organisation matches</option>' in (
-        response.content.decode()
-    )
-
-
-def test_organisation_choices_rejects_post(administrator_client):
-    OrganisationFactory(name="Harbour Bakery", status=CONFIRMED)
-
-    response = administrator_client.post(CHOICES_URL, {"organisation_search": "harbour"})
-
-    assert (response.status_code, response["Allow"]) == (405, "GET")
-    assert "Harbour Bakery" not in response.content.decode()
-    assert counts() == (1, 0, 0)
-
-
-@pytest.mark.parametrize("selected", ["²", "-1", "abc", "99999999999999999999", ""])
-def test_organisation_choices_ignores_a_selection_that_is_not_an_id(administrator_client, selected):
-    bakery = OrganisationFactory(name="Harbour Bakery", status=CONFIRMED)
-
-    response = administrator_client.get(CHOICES_URL, {"organisation": selected}, headers=HTMX)
-
-    assert response.status_code == 200
-    assert option_values(response) == [("", "Choose…"), (str(bakery.pk), "Harbour Bakery")]
-
-
-def test_organisation_choices_never_offers_an_archived_organisation(administrator_client):
-    archived = OrganisationFactory(name="Closed Down Ltd", status=Organisation.Status.ARCHIVED)
-
-    response = administrator_client.get(CHOICES_URL, {"organisation": archived.pk}, headers=HTMX)
-
-    assert str(archived.pk) not in [value for value, _ in option_values(response)]
-    assert "Closed Down Ltd" not in response.content.decode()
 
 
 def test_organisation_create_as_an_employer_starts_confirmed_for_who_may_confirm(
