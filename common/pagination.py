@@ -1,7 +1,8 @@
 """Pagination that never counts the whole table.
 
 ``COUNT(*)`` over a quarter of a million filtered rows costs more than the page itself,
-so a page fetches one row more than it shows to learn whether there is a next page.
+so a page fetches one row more than it shows to learn whether there is a next page, and
+the number of results is counted only up to COUNT_LIMIT ("More than 1,000").
 """
 
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 MAX_PAGE = 10_000
+COUNT_LIMIT = 1_000
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,16 @@ class Page:
     rows: list[Any]
     number: int
     has_next: bool
+    # How many rows the whole list has, counted up to COUNT_LIMIT + 1.
+    found: int
+
+    @property
+    def found_more_than_limit(self) -> bool:
+        return self.found > COUNT_LIMIT
+
+    @property
+    def count_limit(self) -> int:
+        return COUNT_LIMIT
 
     @property
     def has_previous(self) -> bool:
@@ -46,7 +58,12 @@ def paginate(queryset: QuerySet, number: int, per_page: int | None = None) -> Pa
     per_page = per_page or settings.PAGE_SIZE
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
-    return Page(rows=rows[:per_page], number=number, has_next=len(rows) > per_page)
+    has_next = len(rows) > per_page
+    if number == 1 and not has_next:
+        found = len(rows)  # all of them are on this page: no need to ask again
+    else:
+        found = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    return Page(rows=rows[:per_page], number=number, has_next=has_next, found=found)
 
 
 def page_of(request: HttpRequest, queryset: QuerySet) -> tuple[Page, str]:

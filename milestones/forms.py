@@ -3,6 +3,8 @@
 import datetime
 
 from django import forms
+from django.db import models
+from django.db.models import Q
 
 from common.forms import DateField
 from milestones.models import ParticipantMilestone
@@ -10,6 +12,18 @@ from programmes.models import Programme
 
 
 class MilestoneFilterForm(forms.Form):
+    class When(models.TextChoices):
+        UPCOMING = "upcoming", "Today or later, soonest first"
+        REACHED = "reached", "Before today, latest first"
+        ANY = "any", "Any date, earliest first"
+
+    # Opens on what is coming up, not on long-reached rows; each order is an index scan.
+    when = forms.ChoiceField(
+        label="Projected",
+        choices=[("", "Upcoming, or reached for Achieved and claims"), *When.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose when they are projected from the list."},
+    )
     # A shared or bookmarked link can hold what is no longer a choice.
     status = forms.ChoiceField(
         choices=[("", "Any"), *ParticipantMilestone.Status.choices],
@@ -48,6 +62,8 @@ class MilestoneFilterForm(forms.Form):
         },
     )
 
+    field_order = ["status", "claim_status", "programme", "team", "due_within", "when"]
+
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
@@ -64,7 +80,26 @@ class MilestoneFilterForm(forms.Form):
             queryset = queryset.filter(participant__team=data["team"])
         if data.get("due_within") is not None:
             queryset = queryset.due_within(data["due_within"], today=today)
-        return queryset
+        return self._in_order(queryset, data.get("when") or self._default_when(data), today=today)
+
+    def _default_when(self, data) -> str:
+        """Upcoming, unless the filters ask for milestones already reached (Achieved,
+        Verified, or any claim): then the latest reached first."""
+        reached = {ParticipantMilestone.Status.ACHIEVED, ParticipantMilestone.Status.VERIFIED}
+        claimed = data.get("claim_status") not in (
+            "",
+            None,
+            ParticipantMilestone.ClaimStatus.NOT_CLAIMED,
+        )
+        return self.When.REACHED if data.get("status") in reached or claimed else self.When.UPCOMING
+
+    def _in_order(self, queryset, when: str, *, today: datetime.date):
+        if when == self.When.REACHED:
+            return queryset.filter(projected_date__lt=today).order_by("-projected_date", "-id")
+        if when == self.When.UPCOMING:
+            # Not reachable (no date) is still to come: last.
+            queryset = queryset.filter(Q(projected_date__gte=today) | Q(projected_date=None))
+        return queryset.by_due_date()
 
 
 class ClaimForm(forms.ModelForm):

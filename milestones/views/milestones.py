@@ -29,7 +29,7 @@ def _visible_milestones(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone
 def milestone_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = MilestoneFilterForm(request.GET or None, teams=teams_for(request.user))
-    milestones = form.filter(_visible_milestones(request.user), today=today).for_list()
+    milestones = form.filter(_visible_milestones(request.user).for_list(), today=today)
     page, query = page_of(request, milestones)
     return render(
         request,
@@ -52,8 +52,8 @@ def milestone_export(request: HttpRequest) -> StreamingHttpResponse:
     every cell that a spreadsheet would run as a formula neutralised."""
     form = MilestoneFilterForm(request.GET or None, teams=teams_for(request.user))
     milestones = form.filter(
-        _visible_milestones(request.user), today=timezone.localdate()
-    ).for_list()
+        _visible_milestones(request.user).for_list(), today=timezone.localdate()
+    )
     rows = (_csv_row(milestone) for milestone in milestones.iterator(chunk_size=2000))
     name = f"milestones-{timezone.localdate():%Y-%m-%d}.csv"
     return StreamingHttpResponse(

@@ -34,6 +34,16 @@ function focusErrorSummary(root) {
 document.addEventListener("DOMContentLoaded", () => focusErrorSummary(document));
 document.addEventListener("htmx:afterSwap", (event) => focusErrorSummary(event.detail.target));
 
+// A list's filters refresh only its results (htmx); its status region, which is always
+// there, then says how many were found, so a screen reader hears it. Focus stays where
+// the user is typing.
+document.addEventListener("htmx:afterSettle", () => {
+  for (const status of document.querySelectorAll("[data-results-status]")) {
+    const count = document.querySelector(`#${status.dataset.resultsStatus} [data-results-count]`);
+    if (count && status.textContent !== count.textContent) status.textContent = count.textContent;
+  }
+});
+
 // Dialogs: a link or button with data-opens-dialog loads a form into #dialog-content
 // (hx-get, hx-swap="innerHTML": an opener inside a region that swaps itself whole must
 // not inherit that); the dialog opens when it arrives and gives focus back to the

@@ -59,6 +59,19 @@ def test_participant_list_htmx_returns_only_the_results_fragment(administrator_c
     assert "N1" in body
 
 
+def test_participant_list_says_how_many_it_found(administrator_client, north, settings):
+    settings.PAGE_SIZE = 2
+    ParticipantFactory.create_batch(3, team=north, last_name="Okafor")
+    ParticipantFactory(team=north, last_name="Nowak")
+
+    response = administrator_client.get(LIST_URL, {"q": "okafor"}, headers={"HX-Request": "true"})
+
+    assert len(references(response)) == 2
+    assert '<p class="results-count" data-results-count>3 participants found</p>' in (
+        response.content.decode()
+    )
+
+
 def test_participant_list_history_restore_returns_the_whole_page(administrator_client):
     response = administrator_client.get(
         LIST_URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}

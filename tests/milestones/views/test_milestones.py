@@ -85,8 +85,8 @@ def test_projected_dates_are_the_same_on_every_screen(supervisor_client, restart
 
     trackers = supervisor_client.get(reverse("trackers:list", args=[participant.pk]))
     profile = supervisor_client.get(reverse("participants:detail", args=[participant.pk]))
-    milestones = supervisor_client.get(LIST_URL)
-    export = supervisor_client.get(EXPORT_URL)
+    milestones = supervisor_client.get(LIST_URL, {"when": "any"})
+    export = supervisor_client.get(EXPORT_URL, {"when": "any"})
 
     expected = ["2025-02-13", "2025-05-12"]
     assert time_values(trackers.content.decode(), "participant-milestones") == expected
@@ -114,7 +114,7 @@ def test_participant_milestones_panel_lists_not_reachable_last(supervisor_client
 # Milestones page
 
 
-def test_milestone_list_sorts_by_projected_date_with_not_reachable_last(supervisor_client):
+def test_milestone_list_opens_on_what_is_coming_up_soonest_first(supervisor_client):
     ParticipantMilestoneFactory(participant__last_name="Later", projected_date=days(40))
     ParticipantMilestoneFactory(
         participant__last_name="Never", projected_date=None, status=Status.NOT_REACHABLE
@@ -125,9 +125,13 @@ def test_milestone_list_sorts_by_projected_date_with_not_reachable_last(supervis
     )
 
     response = supervisor_client.get(LIST_URL)
+    reached = supervisor_client.get(LIST_URL, {"when": "reached"})
+    every = supervisor_client.get(LIST_URL, {"when": "any"})
 
-    assert [name for name, _ in listed(response)] == ["Done", "Sooner", "Later", "Never"]
+    assert [name for name, _ in listed(response)] == ["Sooner", "Later", "Never"]
     assert "Not reachable" in response.content.decode()
+    assert [name for name, _ in listed(reached)] == ["Done"]
+    assert [name for name, _ in listed(every)] == ["Done", "Sooner", "Later", "Never"]
 
 
 @pytest.fixture
@@ -165,20 +169,25 @@ def mixed(north, south):
 
 
 EVERYONE = ["Paid", "Achieved", "Soon", "Just after", "Plain", "Other programme", "South"]
+UPCOMING = EVERYONE[2:]
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({}, EVERYONE),
-        ({"status": "achieved"}, ["Paid", "Achieved"]),
+        ({}, UPCOMING),
+        ({"when": "any"}, EVERYONE),
+        ({"when": "reached"}, ["Achieved", "Paid"]),
+        # Achieved and claimed milestones are reached: the latest first.
+        ({"status": "achieved"}, ["Achieved", "Paid"]),
         ({"claim_status": "paid"}, ["Paid"]),
         ({"status": "achieved", "claim_status": "not_claimed"}, ["Achieved"]),
         ({"programme": "programme"}, ["Other programme"]),
         ({"team": "south"}, ["South"]),
         ({"due_within": "30"}, ["Soon"]),
         ({"due_within": "31"}, ["Soon", "Just after"]),
-        ({"due_within": "-1"}, EVERYONE),
+        ({"due_within": "-1"}, UPCOMING),
+        ({"when": "tomorrow"}, UPCOMING),
     ],
 )
 def test_milestone_list_filters(supervisor_client, mixed, south, query, expected):
@@ -191,7 +200,7 @@ def test_milestone_list_filters(supervisor_client, mixed, south, query, expected
 
 
 def test_milestone_list_shows_only_the_users_teams(administrator_client, mixed, south):
-    response = administrator_client.get(LIST_URL, {"team": south.pk})
+    response = administrator_client.get(LIST_URL, {"team": south.pk, "when": "any"})
 
     assert [name for name, _ in listed(response)] == EVERYONE[:-1]
     assert [team.name for team in response.context["form"].fields["team"].queryset] == ["North"]
@@ -207,7 +216,7 @@ def test_milestone_list_htmx_returns_only_the_results(supervisor_client, mixed):
     assert body.lstrip().startswith('<section id="milestone-results"')
     assert body.rstrip().endswith("</section>")
     assert "<search>" not in body
-    assert [name for name, _ in listed(response)] == ["Paid", "Achieved"]
+    assert [name for name, _ in listed(response)] == ["Achieved", "Paid"]
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -283,7 +292,7 @@ def test_milestone_export_writes_the_rows_as_csv(supervisor_client, north, today
         status=Status.NOT_REACHABLE,
     )
 
-    response = supervisor_client.get(EXPORT_URL)
+    response = supervisor_client.get(EXPORT_URL, {"when": "any"})
 
     content = b"".join(response.streaming_content)
     assert content.startswith("\ufeff".encode())
@@ -318,13 +327,13 @@ def test_milestone_export_applies_the_filters(supervisor_client, mixed):
     response = supervisor_client.get(EXPORT_URL, {"status": "achieved"})
 
     header, *rows = csv_rows(response)
-    assert [row[header.index("Participant")] for row in rows] == ["Alex Paid", "Alex Achieved"]
+    assert [row[header.index("Participant")] for row in rows] == ["Alex Achieved", "Alex Paid"]
 
 
 def test_milestone_export_shows_only_the_users_teams(client, mixed, north):
     client.force_login(user_with("view_participant", "export_milestones", teams=[north]))
 
-    response = client.get(EXPORT_URL)
+    response = client.get(EXPORT_URL, {"when": "any"})
 
     header, *rows = csv_rows(response)
     assert {row[header.index("Team")] for row in rows} == {"North"}
