@@ -27,9 +27,7 @@ def test_admin_searches_the_grid_and_opens_a_profile_from_the_row_menu(page: Pag
     expect(results).to_have_count(1)
     # The count is announced (a status region outside the refreshed results), and focus
     # stays in the search box.
-    expect(page.get_by_role("status").filter(has_text="found")).to_have_text(
-        "1 participant found"
-    )
+    expect(page.get_by_role("status").filter(has_text="found")).to_have_text("1 participant found")
     expect(page.get_by_label("Search")).to_be_focused()
     expect(page).to_have_url(re.compile(rf"q={target.reference.lower()}"))
     page.get_by_text(re.compile(r"^Menu")).click()
