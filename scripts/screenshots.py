@@ -32,7 +32,7 @@ PAGES = {
         ("tracker", "/participants/1/trackers/1/"),
         ("create-tracker", "/participants/1/trackers/new/"),
         ("create-tracker-errors", lambda page: page.get_by_role("button", name="Create", exact=True).click()),
-        ("organisation-dialog", lambda page: page.get_by_role("link", name="Add a new organisation").click()),
+        ("organisation-dialog", lambda page: page.get_by_role("button", name="Add a new organisation").click()),
         ("organisations", "/organisations/"),
     ],
     "compliance": [

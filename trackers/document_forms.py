@@ -10,5 +10,9 @@ class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label="Document type",
         choices=[("", "Choose a document type"), *EvidenceDocument.Kind.choices],
+        error_messages={
+            "required": "Choose the type of document.",
+            "invalid_choice": "Choose a document type from the list.",
+        },
     )
     files = EvidenceFilesField(label="Files", required=True)

@@ -209,8 +209,11 @@ class EvidenceFilesField(forms.FileField):
     """Any number of evidence files (up to MAX_FILES), each checked by check_upload.
 
     Cleans to a list of UploadedFile objects (empty when none was chosen and the field
-    is optional). Every bad file gets its own message, so all can be fixed at once.
+    is optional). Every bad file is named in the field's one message, so that all can be
+    fixed at once.
     """
+
+    default_error_messages = {"required": "Choose a file to upload."}
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)
@@ -241,7 +244,7 @@ class EvidenceFilesField(forms.FileField):
             except ValidationError as error:
                 errors.extend(error.error_list)
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError(" ".join(message for error in errors for message in error))
         return uploads
 
 

@@ -7,10 +7,13 @@ the page the user lands on already shows the new projected dates.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
+from common.drafts import keep_draft, take_draft
 from common.history import history_changes
 from milestones.services import create_tracker, end_tracker, update_participant, update_tracker
 from participants.access import get_participant_for
@@ -20,22 +23,29 @@ from trackers.forms import TrackerCreateForm, TrackerEndForm, TrackerForm
 from trackers.models import EvidenceDocument, Tracker
 from trackers.services import TrackerChanged
 
-# The tracker form's Find button (JavaScript off): list the employers matching the search.
+# The tracker form's buttons that show it again rather than save it (JavaScript off): Find
+# lists the employers matching the search; + Add a new organisation keeps what was typed
+# as a draft while the organisation is added on its own page, and comes back to it.
 FIND_EMPLOYER = "find_employer"
+ADD_EMPLOYER = "add_employer"
+RETURNING = "draft"
 
 
 @permission_required("trackers.add_tracker", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def tracker_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
     participant = get_participant_for(request.user, participant_pk)
+    if ADD_EMPLOYER in request.POST:
+        return _add_employer(request)
+    data, returning = _posted_or_draft(request)
     form = TrackerCreateForm(
-        request.POST or None,
+        data,
         request.FILES or None,
         participant=participant,
         user=request.user,
         initial={"organisation": request.GET.get("organisation")},
     )
-    if FIND_EMPLOYER in request.POST:
+    if FIND_EMPLOYER in request.POST or returning:
         form.show_unchecked()
     elif request.method == "POST" and form.is_valid():
         tracker, created = create_tracker(
@@ -62,10 +72,11 @@ def tracker_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
     tracker = get_tracker_for(request.user, participant_pk, pk)
-    form = TrackerForm(
-        request.POST or None, instance=tracker, participant=tracker.participant, user=request.user
-    )
-    if FIND_EMPLOYER in request.POST:
+    if ADD_EMPLOYER in request.POST:
+        return _add_employer(request)
+    data, returning = _posted_or_draft(request)
+    form = TrackerForm(data, instance=tracker, participant=tracker.participant, user=request.user)
+    if FIND_EMPLOYER in request.POST or returning:
         form.show_unchecked()
     elif request.method == "POST" and form.is_valid():
         # The form has no review status: the tracker's is still the one saved.
@@ -155,7 +166,27 @@ def _warn_about_overlaps(request: HttpRequest, tracker: Tracker) -> None:
 
 
 def _lost_files(request: HttpRequest, form: TrackerCreateForm) -> list[str]:
-    """Names of files chosen for a form that failed: browsers cannot keep them."""
-    if request.method != "POST" or form.is_valid():
+    """Names of files chosen for a form shown again (it failed, or Find was pressed):
+    browsers cannot keep them."""
+    if request.method != "POST" or (form.is_valid() and FIND_EMPLOYER not in request.POST):
         return []
     return [upload.name for upload in request.FILES.getlist("documents")]
+
+
+def _add_employer(request: HttpRequest) -> HttpResponse:
+    """Keep the form as typed and go to Add an employer, which comes back to it."""
+    keep_draft(request, request.path)
+    back = f"{request.path}?{RETURNING}=1"
+    return redirect(f"{reverse('organisations:create')}?{urlencode({'employer': 1, 'next': back})}")
+
+
+def _posted_or_draft(request: HttpRequest) -> tuple[QueryDict | None, bool]:
+    """The form's data: what was posted, or, coming back from Add an employer, the draft
+    with the organisation just added (if one was). Also whether it is the draft."""
+    if request.method == "POST":
+        return request.POST, False
+    if RETURNING not in request.GET:
+        return None, False
+    added = {"organisation": request.GET["organisation"]} if "organisation" in request.GET else {}
+    draft = take_draft(request, request.path, **added)
+    return draft, draft is not None

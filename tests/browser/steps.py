@@ -13,6 +13,7 @@ def sign_in(page: Page, username: str, password: str = DEFAULT_PASSWORD) -> None
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def fill_date(scope: Page | Locator, legend: str, date: datetime.date) -> None:

@@ -49,7 +49,7 @@ def test_admin_creates_a_tracker_with_a_new_employer_and_evidence(page: Page, de
     page.get_by_label("Assignee").select_option("Priya Shah")
     page.get_by_label("Description (job title)").fill("Kitchen porter")
 
-    opener = page.get_by_role("link", name="Add a new organisation")
+    opener = page.get_by_role("button", name="Add a new organisation")
     opener.click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
@@ -110,3 +110,54 @@ def test_admin_creates_a_tracker_with_a_new_employer_and_evidence(page: Page, de
         "2 Park Row",
     )
     assert tracker.organisation.contacts.get().address == tracker.organisation.addresses.get()
+
+
+@pytest.mark.parametrize("page", [False], ids=["no-js"], indirect=True)
+def test_the_seed_workflow_without_javascript(page: Page, demo, tmp_path):
+    """Search, the row menu, Trackers, Create Tracker, + organisation as a page of its
+    own (Find address posts the form), back to the tracker with it chosen, evidence,
+    Create: every step a plain link or form."""
+    participant = Participant.objects.filter(team__name="North").order_by("reference")[4]
+    evidence = tmp_path / "payslip.pdf"
+    evidence.write_bytes(PDF)
+
+    sign_in(page, "admin")
+    page.get_by_label("Search").fill(participant.reference)
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#participant-results tbody tr")).to_have_count(1)
+    expect(page.locator("#participant-results")).to_contain_text("1 participant found")
+    page.get_by_text(re.compile(r"^Menu")).click()
+    page.get_by_role("link", name="Trackers").click()
+    page.get_by_role("link", name="Create Tracker").click()
+    page.get_by_label("Assignee").select_option("Priya Shah")
+
+    page.get_by_role("button", name="Add a new organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add an employer")
+    page.get_by_role("group", name="Organisation").get_by_label("Name").fill("Park Row Deli")
+    address = page.get_by_role("group", name="First address (optional)")
+    address.get_by_label("Postcode").fill("ls15hd")
+    address.get_by_role("button", name="Find address").click()
+    address.get_by_label("10 Park Row, Leeds, LS1 5HD").check()
+    address.get_by_role("button", name="Use this address").click()
+    expect(address.get_by_label("Address line 1")).to_have_value("10 Park Row")
+    page.get_by_role("button", name="Add organisation").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Create Tracker")
+    expect(page.locator(".notices")).to_contain_text("Park Row Deli was added")
+    deli = Organisation.objects.get(name="Park Row Deli")
+    expect(page.get_by_label("Organisation", exact=True)).to_have_value(str(deli.pk))
+    page.get_by_label("Description (job title)").fill("Deli assistant")
+    fill_date(page, "Employment start date", datetime.date(2025, 7, 7))
+    page.get_by_label("Weekly working hours").fill("16")
+    page.get_by_label("Hourly rate of pay (£)").fill("12.21")
+    page.get_by_label("Evidence documents").set_input_files(str(evidence))
+    page.get_by_role("button", name="Create", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Trackers")
+    expect(page.locator(".notices")).to_contain_text("Tracker created: Deli assistant.")
+    tracker = Tracker.objects.get(organisation=deli)
+    assert (tracker.assignee.username, tracker.documents.get().original_name) == (
+        "compliance",
+        "payslip.pdf",
+    )
+    assert deli.status == Organisation.Status.CONFIRMED

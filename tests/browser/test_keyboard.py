@@ -97,7 +97,7 @@ def test_the_seed_workflow_by_keyboard_alone(keyboard_page: Page, participant, t
     tab_to(page, page.get_by_label("Assignee"))
     page.keyboard.type("Priya")
     type_into(page, page.get_by_label("Description (job title)"), "Kitchen porter")
-    opener = page.get_by_role("link", name="Add a new organisation")
+    opener = page.get_by_role("button", name="Add a new organisation")
     tab_to(page, opener)
     page.keyboard.press("Enter")
     dialog = page.get_by_role("dialog")

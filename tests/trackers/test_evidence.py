@@ -225,8 +225,7 @@ def test_evidence_files_field_reports_every_bad_file():
         field.clean(files)
 
     assert refusal.value.messages == [
-        "virus.pdf is not a PDF, JPEG or PNG file.",
-        "blank.png is empty.",
+        "virus.pdf is not a PDF, JPEG or PNG file. blank.png is empty."
     ]
 
 
@@ -253,7 +252,7 @@ def test_evidence_files_field_required_with_no_files_says_so():
     with pytest.raises(ValidationError) as refusal:
         field.clean([])
 
-    assert refusal.value.messages == ["This field is required."]
+    assert refusal.value.messages == ["Choose a file to upload."]
 
 
 def test_evidence_files_field_refuses_more_than_ten_files():

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.http import urlencode
 from PIL import Image
 
 from organisations.models import Organisation
@@ -442,7 +443,7 @@ def test_tracker_create_shows_the_hints_of_its_declared_fields(administrator_cli
     body = response.content.decode()
     assert "Usually a compliance officer, who will check the evidence." in body
     assert "Only Confirmed organisations can be chosen." in body
-    assert 'href="/organisations/new/?employer=1&amp;next=' in body
+    assert '<button type="submit" name="add_employer" value="1" formnovalidate' in body
 
 
 def test_find_an_employer_without_javascript_lists_the_matches_and_keeps_the_form(
@@ -486,3 +487,39 @@ def test_find_an_employer_works_on_the_edit_page_too(administrator_client, parti
     labels = [label for _, label in response.context["form"].fields["organisation"].widget.choices]
     assert labels == ["Choose…", "Leeds Motors", "Harbour Bakery"]  # the matches, and its own
     assert tracker.description != "Changed"
+
+
+def test_add_employer_without_javascript_keeps_the_form_and_comes_back_to_it(
+    administrator_client, participant, employer
+):
+    data = form_data(administrator_client, participant, add_employer="1", description="Baker")
+
+    left = administrator_client.post(create_url(participant), data)
+    back = f"{create_url(participant)}?draft=1"
+    assert left.status_code == 302
+    assert left["Location"] == reverse("organisations:create") + "?" + urlencode(
+        {"employer": 1, "next": back}
+    )
+    assert Tracker.objects.count() == 0
+
+    returned = administrator_client.get(
+        create_url(participant), {"draft": "1", "organisation": employer.pk}
+    )
+    again = administrator_client.get(back)
+
+    body = returned.content.decode()
+    assert 'value="Baker"' in body
+    assert f'<option value="{employer.pk}" selected>Harbour Bakery</option>' in body
+    assert "There is a problem" not in body
+    assert returned.context["form"]["submission_token"].value() == data["submission_token"]
+    assert 'value="Baker"' not in again.content.decode()  # the draft is used once
+
+
+def test_a_draft_belongs_to_its_own_page(administrator_client, participant, north):
+    other = ParticipantFactory(team=north, date_of_birth=datetime.date(1990, 5, 17))
+    data = form_data(administrator_client, participant, add_employer="1", description="Baker")
+    administrator_client.post(create_url(participant), data)
+
+    elsewhere = administrator_client.get(f"{create_url(other)}?draft=1")
+
+    assert 'value="Baker"' not in elsewhere.content.decode()

@@ -158,10 +158,14 @@ def test_document_upload_get_shows_the_form(administrator_client, tracker):
 @pytest.mark.parametrize(
     ("data", "errors"),
     [
-        ({"kind": "payslip"}, {"files": ["This field is required."]}),
+        ({"kind": "payslip"}, {"files": ["Choose a file to upload."]}),
         (
             {"kind": "", "files": [SimpleUploadedFile("payslip.pdf", MINIMAL_PDF)]},
-            {"kind": ["This field is required."]},
+            {"kind": ["Choose the type of document."]},
+        ),
+        (
+            {"kind": "bank statement", "files": [SimpleUploadedFile("payslip.pdf", MINIMAL_PDF)]},
+            {"kind": ["Choose a document type from the list."]},
         ),
         (
             {
@@ -177,9 +181,8 @@ def test_document_upload_get_shows_the_form(administrator_client, tracker):
             },
             {
                 "files": [
-                    "setup.pdf is not a PDF, JPEG or PNG file.",
-                    "blank.pdf is empty.",
-                    "big.pdf is larger than 10 MB.",
+                    "setup.pdf is not a PDF, JPEG or PNG file. blank.pdf is empty. "
+                    "big.pdf is larger than 10 MB."
                 ]
             },
         ),
