@@ -31,9 +31,13 @@ PAGES = {
         ("trackers", "/participants/1/trackers/"),
         ("tracker", "/participants/1/trackers/1/"),
         ("create-tracker", "/participants/1/trackers/new/"),
+        ("employer-suggestions", lambda page: page.get_by_role("combobox", name="Organisation").fill("a")),
         ("create-tracker-errors", lambda page: page.get_by_role("button", name="Create", exact=True).click()),
         ("organisation-dialog", lambda page: page.get_by_role("button", name="Add a new organisation").click()),
+        ("organisation-dialog-errors", lambda page: page.get_by_role("button", name="Add organisation").click()),
+        ("tracker-add-evidence", lambda page: (page.goto("/participants/1/trackers/1/"), page.get_by_role("link", name="Add evidence").click())),
         ("organisations", "/organisations/"),
+        ("organisation", "/organisations/1/"),
     ],
     "compliance": [
         ("review-queue", "/reviews/"),
