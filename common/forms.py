@@ -26,6 +26,29 @@ def id_or_none(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+# Characters that reorder the text around them (embeddings, overrides, isolates and the
+# directional marks): in a name or a note they can make "Smith" show as something else.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
+def without_bidi_controls(text: str) -> str:
+    return text.translate(BIDI_CONTROLS)
+
+
+class PlainTextForm:
+    """A form mixin: every text it takes loses its bidirectional control characters,
+    which nobody types on purpose into a name, a job title or a note."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = without_bidi_controls(value)
+        return cleaned
+
+
 class HintedModelForm(forms.ModelForm):
     """A ModelForm whose declared fields keep their hints: Django gives ``Meta.help_texts``
     and the model field's help text only to the fields it makes itself, so a field

@@ -43,3 +43,16 @@ def no_store_when_signed_in(get_response: Middleware) -> Middleware:
         return response
 
     return middleware
+
+
+def permissions_policy(get_response: Middleware) -> Middleware:
+    """Turn off the browser features no page uses (camera, microphone, location…), so
+    that injected or third-party code could not use them either."""
+    header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENIED)
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.headers.setdefault("Permissions-Policy", header)
+        return response
+
+    return middleware

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_forms import IdAutocompleteAdmin
 from organisations.models import Address, Contact, Organisation, PostcodeAddress
 
 
@@ -10,7 +11,7 @@ class AddressInline(admin.StackedInline):
     fields = [("line_1", "line_2", "line_3"), ("town", "county", "postcode"), "is_primary"]
 
 
-class ContactInline(admin.StackedInline):
+class ContactInline(IdAutocompleteAdmin, admin.StackedInline):
     model = Contact
     extra = 0
     fields = [("name", "role", "owner"), ("email", "phone", "additional_phone"), "address", "url"]
@@ -26,7 +27,7 @@ class ContactInline(admin.StackedInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
     list_display = ["name", "type", "status", "category", "owner"]
     list_filter = ["status", "type", "category"]
     list_select_related = ["owner"]
@@ -47,7 +48,7 @@ class AddressAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
     list_display = ["name", "role", "email", "phone", "organisation"]
     list_select_related = ["organisation"]
     search_fields = ["name", "=email", "organisation__name"]

@@ -3,7 +3,14 @@
 from django import forms
 from django.db.models import QuerySet
 
-from common.forms import FoldingForm, HintedModelForm, SearchField, StaffChoiceField, active_staff
+from common.forms import (
+    FoldingForm,
+    HintedModelForm,
+    PlainTextForm,
+    SearchField,
+    StaffChoiceField,
+    active_staff,
+)
 from organisations.models import Address, Contact, Organisation
 from organisations.sic import SIC_2007_SECTIONS
 
@@ -31,7 +38,7 @@ class OrganisationSearchForm(forms.Form):
         return queryset
 
 
-class OrganisationForm(FoldingForm, HintedModelForm):
+class OrganisationForm(PlainTextForm, FoldingForm, HintedModelForm):
     owner = StaffChoiceField(
         queryset=None,
         error_messages={
@@ -103,7 +110,7 @@ class OrganisationForm(FoldingForm, HintedModelForm):
         return " ".join(self.cleaned_data["name"].split())
 
 
-class AddressForm(forms.ModelForm):
+class AddressForm(PlainTextForm, forms.ModelForm):
     class Meta:
         model = Address
         fields = ["postcode", "line_1", "line_2", "line_3", "town", "county"]
@@ -130,7 +137,7 @@ class AddressForm(forms.ModelForm):
         }
 
 
-class ContactForm(FoldingForm, HintedModelForm):
+class ContactForm(PlainTextForm, FoldingForm, HintedModelForm):
     owner = StaffChoiceField(
         queryset=None,
         error_messages={

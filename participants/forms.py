@@ -11,6 +11,7 @@ from common.forms import (
     DateField,
     DateInput,
     HintedModelForm,
+    PlainTextForm,
     SearchField,
     StaffChoiceField,
     active_staff,
@@ -72,7 +73,7 @@ class ParticipantSearchForm(forms.Form):
         return queryset
 
 
-class ParticipantForm(HintedModelForm):
+class ParticipantForm(PlainTextForm, HintedModelForm):
     adviser = StaffChoiceField(
         queryset=None,
         required=False,

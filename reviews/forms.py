@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.db.models import QuerySet
 
-from common.forms import StaffChoiceField
+from common.forms import PlainTextForm, StaffChoiceField
 from programmes.models import Programme
 from reviews.models import Decision, ReviewReason
 from reviews.queue import ORDERINGS
@@ -82,7 +82,7 @@ class QueueFilterForm(forms.Form):
         return trackers.order_by(*ORDERINGS[data.get("sort") or "age"])
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainTextForm, forms.Form):
     outcome = forms.ChoiceField(
         label="Decision",
         choices=Decision.Outcome.choices,

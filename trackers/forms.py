@@ -10,7 +10,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 
-from common.forms import DateField, HintedModelForm, SearchField, StaffChoiceField, id_or_none
+from common.forms import (
+    DateField,
+    HintedModelForm,
+    PlainTextForm,
+    SearchField,
+    StaffChoiceField,
+    id_or_none,
+)
 from organisations.models import Organisation
 from participants.access import staff_who_see
 from participants.models import Participant
@@ -31,7 +38,7 @@ def _rate_hint(today: datetime.date) -> str:
     return f"In pounds, for example {example}."
 
 
-class TrackerForm(HintedModelForm):
+class TrackerForm(PlainTextForm, HintedModelForm):
     assignee = StaffChoiceField(queryset=None, required=False, empty_label="Nobody yet")
     organisation = forms.ModelChoiceField(queryset=None, required=False)
     confirm_below_minimum = forms.BooleanField(
@@ -224,7 +231,7 @@ class TrackerCreateForm(TrackerForm):
         self.fields["submission_token"].initial = uuid.uuid4()
 
 
-class TrackerEndForm(forms.Form):
+class TrackerEndForm(PlainTextForm, forms.Form):
     end_date = DateField(label="End date")
     note = forms.CharField(
         label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})

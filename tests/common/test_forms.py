@@ -3,7 +3,11 @@ from django import forms
 from django.core import validators
 from django.template.loader import render_to_string
 
-from common.forms import MAX_ID, id_or_none
+from common.forms import MAX_ID, PlainTextForm, id_or_none
+from participants.forms import ParticipantForm
+from tests.factories import ParticipantFactory, UserFactory
+from tests.participants.helpers import participant_data
+from trackers.forms import TrackerForm
 
 
 @pytest.mark.parametrize(
@@ -46,3 +50,39 @@ def test_a_field_shows_only_its_first_problem_beside_it_and_in_the_summary():
     assert summary.count("<li>") == 1
     assert form.errors["nino"][0] in summary
     assert form.errors["nino"][1] not in summary
+
+
+RIGHT_TO_LEFT_OVERRIDE = "\u202e"
+
+
+def test_bidirectional_controls_are_removed_from_what_is_typed():
+    class Note(PlainTextForm, forms.Form):
+        name = forms.CharField()
+
+    form = Note({"name": f"Smith{RIGHT_TO_LEFT_OVERRIDE}fdp.exe\u2066x\u2069\u200f"})
+
+    assert form.is_valid()
+    assert form.cleaned_data["name"] == "Smithfdp.exex"
+
+
+@pytest.mark.django_db
+def test_a_participant_s_name_and_a_job_title_are_stored_without_them():
+    user = UserFactory(role="Supervisor")
+    participant = ParticipantFactory()
+    named = ParticipantForm(
+        participant_data(
+            participant.programme, participant.team, first_name=f"Ann{RIGHT_TO_LEFT_OVERRIDE}e"
+        ),
+        user=user,
+    )
+    job = TrackerForm(
+        {"type": "self_employment", "description": f"Baker{RIGHT_TO_LEFT_OVERRIDE}",
+         "start_date": "2025-06-02", "weekly_hours": "20", "hourly_rate": "12.71"},
+        participant=participant,
+        user=user,
+    )  # fmt: skip
+
+    assert named.is_valid(), named.errors
+    assert job.is_valid(), job.errors
+    assert named.cleaned_data["first_name"] == "Anne"
+    assert job.instance.description == "Baker"

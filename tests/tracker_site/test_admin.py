@@ -51,3 +51,37 @@ def test_admin_participant_changelist_query_count_is_constant(
 
     with django_assert_num_queries(6):
         superuser_client.get(reverse("admin:participants_participant_changelist"))
+
+
+AUTOCOMPLETED_AND_RAW_IDS = [
+    ("participants", "participant", "adviser"),
+    ("trackers", "tracker", "assignee"),
+    ("trackers", "tracker", "organisation"),
+    ("trackers", "tracker", "participant"),
+    ("organisations", "organisation", "owner"),
+    ("organisations", "organisation", "confirmed_by"),
+]
+
+
+@pytest.mark.parametrize(("app", "model", "field"), AUTOCOMPLETED_AND_RAW_IDS)
+@pytest.mark.parametrize("typed", ["abc", "99999999999999999999", "-1", "²", "1.5"])
+def test_admin_change_form_with_a_bad_id_says_so_and_saves_nothing(
+    superuser_client, app, model, field, typed
+):
+    tracker = TrackerFactory()
+    instance = {"tracker": tracker, "participant": tracker.participant}.get(
+        model, tracker.organisation
+    )
+    url = reverse(f"admin:{app}_{model}_change", args=[instance.pk])
+    data = {
+        "reference": instance.reference if model == "participant" else None,
+        "first_name": getattr(instance, "first_name", None),
+        "last_name": getattr(instance, "last_name", None),
+    }
+
+    response = superuser_client.post(url, {k: v for k, v in data.items() if v} | {field: typed})
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    instance.refresh_from_db()
+    assert getattr(instance, f"{field}_id") != typed

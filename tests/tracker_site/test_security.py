@@ -113,6 +113,14 @@ def test_pages_carry_a_strict_content_security_policy(administrator_client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.parametrize("url", ["/accounts/login/", "/participants/", "/health/"])
+def test_every_response_turns_off_browser_features_no_page_uses(administrator_client, url):
+    policy = administrator_client.get(url)["Permissions-Policy"]
+
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+
+
 def test_signed_in_pages_are_not_cached(administrator_client):
     response = administrator_client.get(reverse("participants:list"))
 

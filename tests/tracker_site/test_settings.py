@@ -42,3 +42,28 @@ def test_web_server_with_secret_key_starts():
     result = run_python({"SECRET_KEY": "a-real-secret"})
 
     assert result.stdout.strip() == "started"
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-that-is-long-and-random-4f9Qx2Lm8Vb7Kp3Zr6Tn1Wc5",
+    "ALLOWED_HOSTS": "tracker.example.org",
+    "SECURE_SSL_REDIRECT": "1",
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_HSTS_PRELOAD": "1",
+}
+
+
+def test_the_deployment_checklist_passes_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "MANAGEMENT_COMMAND")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env | PRODUCTION,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
