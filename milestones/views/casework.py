@@ -5,6 +5,8 @@ Each calls a ``milestones.services`` write, which saves and recalculates togethe
 the page the user lands on already shows the new projected dates.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -29,6 +31,12 @@ from trackers.services import TrackerChanged
 FIND_EMPLOYER = "find_employer"
 ADD_EMPLOYER = "add_employer"
 RETURNING = "draft"
+NOT_STORED = (
+    "The tracker and its evidence could not be saved, so nothing was saved. Try again in a "
+    "few minutes, and tell your administrator if it keeps happening."
+)
+
+logger = logging.getLogger(__name__)
 
 
 @permission_required("trackers.add_tracker", raise_exception=True)
@@ -48,19 +56,25 @@ def tracker_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
     if FIND_EMPLOYER in request.POST or returning:
         form.show_unchecked()
     elif request.method == "POST" and form.is_valid():
-        tracker, created = create_tracker(
-            participant=participant,
-            submission_token=form.cleaned_data["submission_token"],
-            documents=form.cleaned_data["documents"],
-            document_kind=form.cleaned_data["document_kind"] or EvidenceDocument.Kind.OTHER,
-            confirm_organisation=form.cleaned_data["confirm_organisation"],
-            created_by=request.user,
-            **form.tracker_fields,
-        )
-        if created:
-            messages.success(request, f"Tracker created: {tracker.description}.")
-            _warn_about_overlaps(request, tracker)
-        return redirect("trackers:list", participant_pk=participant.pk)
+        try:
+            tracker, created = create_tracker(
+                participant=participant,
+                submission_token=form.cleaned_data["submission_token"],
+                documents=form.cleaned_data["documents"],
+                document_kind=form.cleaned_data["document_kind"] or EvidenceDocument.Kind.OTHER,
+                confirm_organisation=form.cleaned_data["confirm_organisation"],
+                created_by=request.user,
+                **form.tracker_fields,
+            )
+        except OSError:
+            # The evidence could not be stored (a full disk, say): nothing was saved.
+            logger.exception("Could not store the evidence of a new tracker")
+            form.add_error(None, NOT_STORED)
+        else:
+            if created:
+                messages.success(request, f"Tracker created: {tracker.description}.")
+                _warn_about_overlaps(request, tracker)
+            return redirect("trackers:list", participant_pk=participant.pk)
     return render(
         request,
         "trackers/tracker_form.html",

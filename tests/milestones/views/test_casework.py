@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils.http import urlencode
 from PIL import Image
@@ -523,3 +524,26 @@ def test_a_draft_belongs_to_its_own_page(administrator_client, participant, nort
     elsewhere = administrator_client.get(f"{create_url(other)}?draft=1")
 
     assert 'value="Baker"' not in elsewhere.content.decode()
+
+
+def test_a_full_disk_during_create_tracker_says_so_and_saves_nothing(
+    administrator_client, participant, employer, monkeypatch
+):
+    def no_space(storage, name, content):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", no_space)
+    data = form_data(administrator_client, participant, organisation=employer.pk)
+
+    response = administrator_client.post(
+        create_url(participant), data | {"documents": [pdf_upload()]}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The tracker and its evidence could not be saved, so nothing was saved. Try again in a "
+        "few minutes, and tell your administrator if it keeps happening."
+    ]
+    assert "There is a problem" in response.content.decode()
+    assert (Tracker.objects.count(), EvidenceDocument.objects.count()) == (0, 0)
+    assert Tracker.history.count() == 0
