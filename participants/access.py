@@ -44,12 +44,20 @@ def teams_for(user: AbstractBaseUser) -> QuerySet[Team]:
 
 def staff_who_see(team: Team) -> QuerySet:
     """Active staff who can see the team's participants: its members, and whoever sees
-    every team (superusers, and anyone given the permission by a role or directly)."""
+    every team."""
+    return active_staff(Q(teams=team) | _sees_every_team())
+
+
+def staff_who_see_every_team() -> QuerySet:
+    """Active superusers, and anyone given the permission by a role or directly."""
+    return active_staff(_sees_every_team())
+
+
+def _sees_every_team() -> Q:
     app_label, codename = VIEW_ALL_TEAMS.split(".")
     view_all = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-    return active_staff(
-        Q(teams=team)
-        | Q(is_superuser=True)
+    return (
+        Q(is_superuser=True)
         | Q(groups__permissions__in=view_all)
         | Q(user_permissions__in=view_all)
     )

@@ -17,6 +17,7 @@ from common.forms import (
     active_staff,
 )
 from participants.access import teams_for
+from participants.duplicates import refuse_a_duplicate
 from participants.models import Participant, Team
 from programmes.models import Programme
 
@@ -113,7 +114,6 @@ class ParticipantForm(PlainTextForm, HintedModelForm):
             "reference": {
                 "required": "Enter the reference.",
                 "max_length": "Reference must be %(limit_value)d characters or fewer.",
-                "unique": "Another participant already has this reference.",
             },
             "first_name": {
                 "required": "Enter the first name.",
@@ -153,21 +153,28 @@ class ParticipantForm(PlainTextForm, HintedModelForm):
 
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         teams = teams_for(user)
         self.fields["team"].queryset = teams
         self.fields["adviser"].queryset = advisers_for(teams)
 
     def clean_reference(self) -> str:
-        return self.cleaned_data["reference"].strip().upper()
+        reference = self.cleaned_data["reference"].strip().upper()
+        refuse_a_duplicate(
+            field="reference", value=reference, instance=self.instance, user=self.user
+        )
+        return reference
 
     def clean_nino(self) -> str:
         nino = self.cleaned_data["nino"]
-        others = Participant.objects.exclude(pk=self.instance.pk)
-        if nino and others.filter(nino=nino).exists():
-            raise forms.ValidationError(
-                "Another participant already has this National Insurance number."
-            )
+        if nino:
+            refuse_a_duplicate(field="nino", value=nino, instance=self.instance, user=self.user)
         return nino
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The reference's uniqueness is checked by clean_reference, which does not name a
+        # participant in another team; the model's check would.
+        return super()._get_validation_exclusions() | {"reference"}
 
     def clean_date_of_birth(self) -> datetime.date:
         born = self.cleaned_data["date_of_birth"]

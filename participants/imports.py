@@ -381,8 +381,11 @@ class _RowForm(ParticipantForm):
         super().__init__(data, user=user)
         self.fields.update(choices)
 
-    def clean_nino(self) -> str:
+    def clean_reference(self) -> str:
         # Whether another participant has it is checked for the whole file at once.
+        return self.cleaned_data["reference"].strip().upper()
+
+    def clean_nino(self) -> str:
         return self.cleaned_data["nino"]
 
     def _get_validation_exclusions(self) -> set[str]:

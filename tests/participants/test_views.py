@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from pytest_django.asserts import assertTemplateUsed
 
@@ -267,6 +268,77 @@ def test_participant_create_refuses_a_duplicate_nino(administrator_client, north
 
     assert Participant.objects.count() == 1
     assert list(response.context["form"].errors) == ["nino"]
+
+
+@pytest.mark.parametrize(
+    ("field", "held", "message"),
+    [
+        (
+            "nino",
+            {"nino": "AB123456C"},
+            "Another participant already has this National Insurance number.",
+        ),
+        ("reference", {"reference": "RS-1001"}, "Another participant already has this reference."),
+    ],
+)
+def test_a_duplicate_in_the_user_s_own_team_is_named(
+    administrator_client, north, field, held, message
+):
+    programme = ProgrammeFactory()
+    ParticipantFactory(team=north, **held)
+
+    response = administrator_client.post(
+        reverse("participants:create"), participant_data(programme, north)
+    )
+
+    assert response.context["form"].errors == {field: [message]}
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("field", "held", "message", "told"),
+    [
+        (
+            "nino",
+            {"nino": "AB123456C"},
+            "This National Insurance number cannot be used. Check it; if it is right, ask a "
+            "supervisor, who has been told.",
+            "National Insurance number",
+        ),
+        (
+            "reference",
+            {"reference": "RS-1001"},
+            "This reference cannot be used. Check it; if it is right, ask a supervisor, who "
+            "has been told.",
+            "reference",
+        ),
+    ],
+)
+def test_a_duplicate_in_another_team_is_refused_without_saying_it_exists(
+    administrator_client, north, south, supervisor, django_capture_on_commit_callbacks,
+    field, held, message, told,
+):  # fmt: skip
+    """Not an oracle for who is on the programme: the message is the same whether or not
+    the value is held, bar "cannot be used"; the supervisors are told who tried."""
+    supervisor.email = "fiona@example.org"
+    supervisor.save()
+    programme = ProgrammeFactory()
+    hidden = ParticipantFactory(team=south, first_name="Hidden", **held)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = administrator_client.post(
+            reverse("participants:create"), participant_data(programme, north)
+        )
+
+    body = response.content.decode()
+    assert response.context["form"].errors == {field: [message]}
+    assert "already has" not in body
+    assert "South" not in body.split("<main")[1] and "Hidden" not in body
+    assert Participant.objects.count() == 1
+    [email] = mail.outbox
+    assert email.to == ["fiona@example.org"]
+    assert told in email.subject
+    assert hidden.reference in email.body and "South" in email.body
 
 
 def test_participant_create_is_forbidden_to_compliance(client, compliance, north):
