@@ -59,11 +59,15 @@ def end_tracker(**arguments) -> Tracker:
 
 
 @transaction.atomic
-def update_participant(*, participant: Participant, **fields) -> Participant:
+def update_participant(
+    *, participant: Participant, loaded_version: int | None, **fields
+) -> Participant:
     """``participants.services.update_participant``; when the programme or its start date
     changed, the participant's milestones are recalculated."""
     before = Participant.objects.values_list(*PROJECTED_FROM).get(pk=participant.pk)
-    participant = participants.services.update_participant(participant=participant, **fields)
+    participant = participants.services.update_participant(
+        participant=participant, loaded_version=loaded_version, **fields
+    )
     if tuple(getattr(participant, name) for name in PROJECTED_FROM) != before:
         recalculate_participant(participant)
     return participant

@@ -34,7 +34,7 @@ class OrganisationAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
     search_fields = ["name", "=addresses__postcode"]
     show_full_result_count = False
     autocomplete_fields = ["owner", "confirmed_by"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["version", "created_at"]
     inlines = [AddressInline, ContactInline]
 
 

@@ -108,7 +108,7 @@ class NewOrganisation:
     def save(self, *, created_by) -> Organisation:
         """For a valid entry: the new organisation, with what was entered of the rest."""
         return create_organisation(
-            organisation=self.organisation.cleaned_data,
+            organisation=self.organisation.organisation_fields,
             address=_entered(self.address),
             contact=_entered(self.contact),
             contact_address=_entered(self.contact_address),

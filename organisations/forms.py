@@ -46,6 +46,7 @@ class OrganisationForm(PlainTextForm, FoldingForm, HintedModelForm):
             "invalid_choice": "Choose the owner from the list.",
         },
     )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     folded = ("owner", "category", "ukprn", "website")
 
     class Meta:
@@ -83,6 +84,7 @@ class OrganisationForm(PlainTextForm, FoldingForm, HintedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = staff_choices()
         self.fields["category"].choices = [("", "Not set"), *SIC_2007_SECTIONS]
+        self.fields["loaded_version"].initial = self.instance.version
         if self.instance.pk:
             return
         self.fields["owner"].initial = user.pk
@@ -108,6 +110,11 @@ class OrganisationForm(PlainTextForm, FoldingForm, HintedModelForm):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    @property
+    def organisation_fields(self) -> dict:
+        """The organisation's own field values, as the organisation services take them."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class AddressForm(PlainTextForm, forms.ModelForm):

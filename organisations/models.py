@@ -122,6 +122,8 @@ class Organisation(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Optimistic locking (common.versions): an edit must name the version it was read at.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
     objects = OrganisationQuerySet.as_manager()
 

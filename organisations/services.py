@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
+from common.versions import lock_at_version
 from organisations.models import Address, Contact, Organisation
 
 
@@ -55,16 +56,18 @@ def _new_address(organisation: Organisation, fields: Mapping[str, object], *, pr
 
 
 @transaction.atomic
-def update_organisation(*, organisation: Organisation, changed_by, **fields) -> Organisation:
-    """Save edits to the organisation's fields; a new status is reached through
-    ``Organisation.move_to`` (confirming records ``changed_by``)."""
+def update_organisation(
+    *, organisation: Organisation, loaded_version: int | None, changed_by, **fields
+) -> Organisation:
+    """Save edits to the version of the organisation the user loaded (ChangedSinceLoaded
+    if someone saved it since); a new status is reached through ``Organisation.move_to``
+    (confirming records ``changed_by``)."""
+    current = lock_at_version(organisation, loaded_version)
     status = fields.pop("status", None)
     for name, value in fields.items():
         setattr(organisation, name, value)
     # The status moves on from what is saved (a form may have set a new one already).
-    organisation.status = Organisation.objects.values_list("status", flat=True).get(
-        pk=organisation.pk
-    )
+    organisation.status = current.status
     if status is not None:
         organisation.move_to(status, by=changed_by, save=False)
     organisation.full_clean()

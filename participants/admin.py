@@ -22,7 +22,7 @@ class ParticipantAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
     search_help_text = "Name, reference, National Insurance number or postcode."
     show_full_result_count = False
     autocomplete_fields = ["adviser"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["version", "created_at", "updated_at"]
 
     def get_queryset(self, request):
         return participants_for(request.user)

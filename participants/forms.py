@@ -81,6 +81,7 @@ class ParticipantForm(PlainTextForm, HintedModelForm):
         empty_label="No adviser",
         error_messages={"invalid_choice": "Choose an adviser from the list."},
     )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Participant
@@ -154,6 +155,7 @@ class ParticipantForm(PlainTextForm, HintedModelForm):
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["loaded_version"].initial = self.instance.version
         teams = teams_for(user)
         self.fields["team"].queryset = teams
         self.fields["adviser"].queryset = advisers_for(teams)
@@ -170,6 +172,11 @@ class ParticipantForm(PlainTextForm, HintedModelForm):
         if nino:
             refuse_a_duplicate(field="nino", value=nino, instance=self.instance, user=self.user)
         return nino
+
+    @property
+    def participant_fields(self) -> dict:
+        """The participant's own field values, as the participant services take them."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
     def _get_validation_exclusions(self) -> set[str]:
         # The reference's uniqueness is checked by clean_reference, which does not name a

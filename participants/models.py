@@ -109,6 +109,8 @@ class Participant(models.Model):
         expression=_search_text(), output_field=models.TextField(), db_persist=True
     )
 
+    # Optimistic locking (common.versions): an edit must name the version it was read at.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["search_text"])
     objects = ParticipantQuerySet.as_manager()
 

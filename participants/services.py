@@ -6,6 +6,7 @@ A change of programme or programme start date moves the participant's milestones
 
 from django.db import transaction
 
+from common.versions import lock_at_version
 from participants.models import Participant
 
 
@@ -19,8 +20,12 @@ def create_participant(**fields) -> Participant:
 
 
 @transaction.atomic
-def update_participant(*, participant: Participant, **fields) -> Participant:
-    """Set these field values on the participant and save it; returns it."""
+def update_participant(
+    *, participant: Participant, loaded_version: int | None, **fields
+) -> Participant:
+    """Set these field values on the version of the participant the user loaded and save
+    it; returns it. ChangedSinceLoaded if someone saved it since."""
+    lock_at_version(participant, loaded_version)
     for name, value in fields.items():
         setattr(participant, name, value)
     participant.full_clean()

@@ -47,7 +47,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def participant_create(request: HttpRequest) -> HttpResponse:
     form = ParticipantForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        participant = create_participant(**form.cleaned_data)
+        participant = create_participant(**form.participant_fields)
         messages.success(request, f"{participant.full_name} was added.")
         return redirect("participants:detail", pk=participant.pk)
     return render(request, "participants/participant_form.html", {"form": form})

@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from common.drafts import keep_draft, take_draft
-from common.history import history_changes
+from common.versions import ChangedSinceLoaded, changed_since_loaded
 from milestones.services import create_tracker, end_tracker, update_participant, update_tracker
 from participants.access import get_participant_for
 from participants.forms import ParticipantForm
@@ -103,7 +103,7 @@ def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResp
                 **form.tracker_fields,
             )
         except TrackerChanged as changed:
-            form.add_error(None, _conflict_message(changed.current))
+            form.add_error(None, changed_since_loaded(changed.current, "tracker"))
         else:
             messages.success(request, "Tracker saved.")
             if was_approved and tracker.status == Tracker.Status.IN_REVIEW:
@@ -136,7 +136,7 @@ def tracker_end(request: HttpRequest, participant_pk: int, pk: int) -> HttpRespo
                 ended_by=request.user,
             )
         except TrackerChanged as changed:
-            form.add_error(None, _conflict_message(changed.current))
+            form.add_error(None, changed_since_loaded(changed.current, "tracker"))
         else:
             messages.success(request, "The job has ended. Its review goes on as before.")
             return redirect("trackers:detail", participant_pk=participant_pk, pk=pk)
@@ -153,20 +153,19 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant_for(request.user, pk)
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
-        update_participant(participant=participant, **form.cleaned_data)
-        messages.success(request, f"{participant.full_name} was updated.")
-        return redirect("participants:detail", pk=participant.pk)
+        try:
+            update_participant(
+                participant=participant,
+                loaded_version=form.cleaned_data["loaded_version"],
+                **form.participant_fields,
+            )
+        except ChangedSinceLoaded as changed:
+            form.add_error(None, changed_since_loaded(changed.current, "participant"))
+        else:
+            messages.success(request, f"{participant.full_name} was updated.")
+            return redirect("participants:detail", pk=participant.pk)
     return render(
         request, "participants/participant_form.html", {"form": form, "participant": participant}
-    )
-
-
-def _conflict_message(current: Tracker) -> str:
-    latest = current.history.select_related("history_user").first()
-    by = history_changes([latest])[0].who if latest and latest.history_user else "Someone else"
-    return (
-        f"{by} changed this tracker while you were editing it, so your changes were not "
-        "saved. Open the tracker again to see the latest version, then make your changes."
     )
 
 

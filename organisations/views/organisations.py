@@ -11,6 +11,7 @@ from common.history import history_changes
 from common.htmx import Event, saved, template_for
 from common.pagination import page_of
 from common.redirects import safe_next, with_query
+from common.versions import ChangedSinceLoaded, changed_since_loaded
 from organisations.entry import NewOrganisation
 from organisations.forms import OrganisationForm, OrganisationSearchForm
 from organisations.models import Address, Contact, Organisation
@@ -132,9 +133,18 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
-        update_organisation(organisation=organisation, changed_by=request.user, **form.cleaned_data)
-        messages.success(request, f"{organisation} was updated.")
-        return redirect("organisations:detail", pk=organisation.pk)
+        try:
+            update_organisation(
+                organisation=organisation,
+                loaded_version=form.cleaned_data["loaded_version"],
+                changed_by=request.user,
+                **form.organisation_fields,
+            )
+        except ChangedSinceLoaded as changed:
+            form.add_error(None, changed_since_loaded(changed.current, "organisation"))
+        else:
+            messages.success(request, f"{organisation} was updated.")
+            return redirect("organisations:detail", pk=organisation.pk)
     return render(
         request,
         "organisations/organisation_edit.html",

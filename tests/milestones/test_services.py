@@ -133,7 +133,9 @@ def test_update_participant_on_a_new_programme_recalculates(participant):
     other = RestartProgrammeFactory(name="DWP Restart – CPA 6")
     FinancialMilestoneFactory(programme=other, position=1, name="Other", amount=500)
 
-    services.update_participant(participant=participant, programme=other)
+    services.update_participant(
+        participant=participant, loaded_version=participant.version, programme=other
+    )
 
     assert [row[:2] for row in stored(participant)] == [("Other", Decimal("500.00"))]
 
@@ -142,7 +144,9 @@ def test_update_participant_changing_nothing_projected_does_not_recalculate(part
     job(participant, "2025-01-06")
     kept = ParticipantMilestoneFactory(participant=participant, name="Left as it was")
 
-    services.update_participant(participant=participant, first_name="Renamed")
+    services.update_participant(
+        participant=participant, loaded_version=participant.version, first_name="Renamed"
+    )
 
     participant.refresh_from_db()
     assert participant.first_name == "Renamed"

@@ -203,6 +203,7 @@ def test_update_organisation_saves_the_fields_it_is_given():
 
     update_organisation(
         organisation=organisation,
+        loaded_version=organisation.version,
         changed_by=organisation.owner,
         name="Leeds Motors (Holbeck)",
         website="https://example.co.uk",
@@ -220,7 +221,12 @@ def test_update_organisation_to_confirmed_records_who_and_when():
     supervisor = UserFactory()
     before = now()
 
-    update_organisation(organisation=organisation, changed_by=supervisor, status=CONFIRMED)
+    update_organisation(
+        organisation=organisation,
+        loaded_version=organisation.version,
+        changed_by=supervisor,
+        status=CONFIRMED,
+    )
 
     organisation.refresh_from_db()
     assert (organisation.status, organisation.confirmed_by) == (CONFIRMED, supervisor)
@@ -235,6 +241,7 @@ def test_update_organisation_keeps_the_first_confirmer_on_later_edits():
 
     update_organisation(
         organisation=organisation,
+        loaded_version=organisation.version,
         changed_by=second,
         name="Harbour Street Bakery (Whitby)",
         status=CONFIRMED,
@@ -252,9 +259,19 @@ def test_update_organisation_confirmed_again_records_the_new_confirmer():
     first, second = UserFactory(), UserFactory()
     organisation = OrganisationFactory()
     organisation.confirm(by=first)
-    update_organisation(organisation=organisation, changed_by=first, status=UNCONFIRMED)
+    update_organisation(
+        organisation=organisation,
+        loaded_version=organisation.version,
+        changed_by=first,
+        status=UNCONFIRMED,
+    )
 
-    update_organisation(organisation=organisation, changed_by=second, status=CONFIRMED)
+    update_organisation(
+        organisation=organisation,
+        loaded_version=organisation.version,
+        changed_by=second,
+        status=CONFIRMED,
+    )
 
     organisation.refresh_from_db()
     assert (organisation.status, organisation.confirmed_by) == (CONFIRMED, second)
@@ -265,7 +282,12 @@ def test_update_organisation_to_unconfirmed_clears_the_confirmation():
     organisation = OrganisationFactory()
     organisation.confirm(by=user)
 
-    update_organisation(organisation=organisation, changed_by=user, status=UNCONFIRMED)
+    update_organisation(
+        organisation=organisation,
+        loaded_version=organisation.version,
+        changed_by=user,
+        status=UNCONFIRMED,
+    )
 
     organisation.refresh_from_db()
     assert (organisation.status, organisation.confirmed_by, organisation.confirmed_at) == (
@@ -281,7 +303,12 @@ def test_update_organisation_to_archived_keeps_who_confirmed_it():
     organisation.confirm(by=user)
     confirmed_at = organisation.confirmed_at
 
-    update_organisation(organisation=organisation, changed_by=UserFactory(), status=ARCHIVED)
+    update_organisation(
+        organisation=organisation,
+        loaded_version=organisation.version,
+        changed_by=UserFactory(),
+        status=ARCHIVED,
+    )
 
     organisation.refresh_from_db()
     assert (organisation.status, organisation.confirmed_by, organisation.confirmed_at) == (
@@ -295,7 +322,12 @@ def test_update_organisation_changes_the_status_only_when_given_one():
     organisation = OrganisationFactory(name="Leeds Motors")
     organisation.status = CONFIRMED
 
-    update_organisation(organisation=organisation, changed_by=UserFactory(), name="Leeds Cars")
+    update_organisation(
+        organisation=organisation,
+        loaded_version=organisation.version,
+        changed_by=UserFactory(),
+        name="Leeds Cars",
+    )
 
     assert Organisation.objects.values_list("name", "status", "confirmed_by").get() == (
         "Leeds Cars",
@@ -310,6 +342,7 @@ def test_update_organisation_with_an_invalid_ukprn_saves_nothing():
     with pytest.raises(ValidationError) as raised:
         update_organisation(
             organisation=organisation,
+            loaded_version=organisation.version,
             changed_by=organisation.owner,
             name="Leeds Cars",
             ukprn="2001",
@@ -525,7 +558,11 @@ def test_update_organisation_fields_and_status_together_make_one_history_record(
     editor = UserFactory()
 
     update_organisation(
-        organisation=organisation, changed_by=editor, name="Leeds Cars", status=CONFIRMED
+        organisation=organisation,
+        loaded_version=organisation.version,
+        changed_by=editor,
+        name="Leeds Cars",
+        status=CONFIRMED,
     )
 
     assert [(h.history_type, h.name, h.status) for h in organisation.history.all()] == [

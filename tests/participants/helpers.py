@@ -15,4 +15,5 @@ def participant_data(programme, team, **overrides) -> dict:
         "programme_start_date": "2025-03-03",
         "team": team.pk,
         "adviser": "",
+        "loaded_version": "1",  # the hidden field: the version the form was loaded at
     } | overrides

@@ -547,3 +547,22 @@ def test_a_full_disk_during_create_tracker_says_so_and_saves_nothing(
     assert "There is a problem" in response.content.decode()
     assert (Tracker.objects.count(), EvidenceDocument.objects.count()) == (0, 0)
     assert Tracker.history.count() == 0
+
+
+def test_participant_edit_refuses_a_form_loaded_before_someone_else_saved(
+    administrator_client, north, supervisor
+):
+    """No lost update: the second of two edits from the same version is refused."""
+    participant = ParticipantFactory(team=north, first_name="Ann")
+    url = reverse("milestones:participant_edit", args=[participant.pk])
+    data = participant_data(participant.programme, north, reference=participant.reference)
+    administrator_client.post(url, data | {"first_name": "First"})
+
+    response = administrator_client.post(url, data | {"first_name": "Second"})
+
+    participant.refresh_from_db()
+    assert (participant.first_name, participant.version) == ("First", 2)
+    assert (
+        "changed this participant while you were editing it"
+        in (response.context["form"].non_field_errors()[0])
+    )

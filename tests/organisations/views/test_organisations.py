@@ -53,6 +53,7 @@ def organisation_data(owner, **overrides) -> dict:
         "ukprn": "",
         "website": "",
         "status": "unconfirmed",
+        "loaded_version": "1",  # the hidden field: the version the form was loaded at
     } | overrides
 
 
@@ -1127,3 +1128,20 @@ def test_organisation_create_says_what_an_optional_section_needs_once_begun(admi
 
     assert "If you add one, its first line, town and postcode are needed." in body
     assert "If you add one, their name, email and phone are needed." in body
+
+
+def test_organisation_edit_refuses_a_form_loaded_before_someone_else_saved(
+    administrator_client, administrator
+):
+    organisation = OrganisationFactory(name="Harbour Bakery", owner=administrator)
+    data = organisation_data(administrator)
+    administrator_client.post(edit_url(organisation), data | {"name": "First"})
+
+    response = administrator_client.post(edit_url(organisation), data | {"name": "Second"})
+
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.version) == ("First", 2)
+    assert (
+        "changed this organisation while you were editing it"
+        in (response.context["form"].non_field_errors()[0])
+    )
