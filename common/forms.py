@@ -259,6 +259,21 @@ class SearchField(forms.CharField):
         )
 
 
+class FilterChoiceField(forms.ModelChoiceField):
+    """A list page's select filter: "All" unless one is chosen. ``choose`` names what it
+    chooses ("a team"), for the message a shared or bookmarked link gets when it holds
+    what is no longer a choice."""
+
+    def __init__(self, queryset, *, choose: str, **kwargs):
+        super().__init__(
+            queryset,
+            required=False,
+            empty_label="All",
+            error_messages={"invalid_choice": f"Choose {choose} from the list."},
+            **kwargs,
+        )
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     """A select of staff, shown by name."""
 

@@ -6,7 +6,7 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 
-from common.forms import DateField
+from common.forms import DateField, FilterChoiceField
 from milestones.models import ParticipantMilestone
 from programmes.models import Programme
 
@@ -36,18 +36,8 @@ class MilestoneFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Choose a claim status from the list."},
     )
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(),
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a programme from the list."},
-    )
-    team = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a team from the list."},
-    )
+    programme = FilterChoiceField(Programme.objects.all(), choose="a programme")
+    team = FilterChoiceField(None, choose="a team")
     due_within = forms.IntegerField(
         label="Due within (days)",
         required=False,

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from common.forms import (
     DateField,
     DateInput,
+    FilterChoiceField,
     HintedModelForm,
     PlainTextForm,
     SearchField,
@@ -36,18 +37,8 @@ class ParticipantSearchForm(forms.Form):
         help_text="Name, reference, National Insurance number or postcode.",
         error_messages={"max_length": "Search must be %(limit_value)d characters or fewer."},
     )
-    team = forms.ModelChoiceField(
-        queryset=Team.objects.none(),
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a team from the list."},
-    )
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(),
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a programme from the list."},
-    )
+    team = FilterChoiceField(Team.objects.none(), choose="a team")
+    programme = FilterChoiceField(Programme.objects.all(), choose="a programme")
     adviser = StaffChoiceField(
         queryset=None,
         required=False,

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
-from common.forms import DateField, id_or_none
+from common.forms import DateField, FilterChoiceField, id_or_none
 from programmes.models import Programme
 from reviews.claims import ready_to_claim
 
@@ -16,18 +16,8 @@ NOT_READY = (
 
 class ClaimFilterForm(forms.Form):
     # A shared or bookmarked link can hold what is no longer a choice.
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(),
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a programme from the list."},
-    )
-    team = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a team from the list."},
-    )
+    programme = FilterChoiceField(Programme.objects.all(), choose="a programme")
+    team = FilterChoiceField(None, choose="a team")
     projected_by = DateField(
         label="Projected on or before", required=False, noun="The latest projected date"
     )

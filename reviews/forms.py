@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.db.models import QuerySet
 
-from common.forms import PlainTextForm, StaffChoiceField
+from common.forms import FilterChoiceField, PlainTextForm, StaffChoiceField
 from programmes.models import Programme
 from reviews.models import Decision, ReviewReason
 from reviews.queue import ORDERINGS
@@ -17,18 +17,8 @@ CHOOSE_REVIEWER = "Choose a reviewer from the list."
 
 class QueueFilterForm(forms.Form):
     # A shared or bookmarked link can hold what is no longer a choice.
-    team = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a team from the list."},
-    )
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(),
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a programme from the list."},
-    )
+    team = FilterChoiceField(None, choose="a team")
+    programme = FilterChoiceField(Programme.objects.all(), choose="a programme")
     type = forms.ChoiceField(
         choices=[("", "Any"), *Tracker.Type.choices],
         required=False,

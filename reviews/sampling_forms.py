@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import QuerySet
 
-from common.forms import DateField
+from common.forms import DateField, FilterChoiceField
 from programmes.models import Programme
 from reviews.models import QaSampleItem
 from trackers.models import Tracker
@@ -40,18 +40,8 @@ class SampleDrawForm(forms.Form):
             "max_value": SEED_RANGE,
         },
     )
-    team = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a team from the list."},
-    )
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.all(),
-        required=False,
-        empty_label="All",
-        error_messages={"invalid_choice": "Choose a programme from the list."},
-    )
+    team = FilterChoiceField(None, choose="a team")
+    programme = FilterChoiceField(Programme.objects.all(), choose="a programme")
     started_from = DateField(
         label="Started on or after", required=False, noun="The earliest start date"
     )
