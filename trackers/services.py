@@ -16,18 +16,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from common.versions import ChangedSinceLoaded
 from participants.models import Participant
 from trackers.evidence import files_removed_on_failure, store_document
 from trackers.models import EvidenceDocument, Tracker
 from trackers.notifications import tell_assignee
 
 
-class TrackerChanged(Exception):
+class TrackerChanged(ChangedSinceLoaded):
     """The tracker was saved by someone else after this user loaded it."""
-
-    def __init__(self, current: Tracker):
-        self.current = current
-        super().__init__(f"Tracker {current.pk} is at version {current.version}.")
 
 
 def create_tracker(
