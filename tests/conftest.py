@@ -57,9 +57,13 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Serve static files without the production manifest (built by collectstatic), and
-    hash passwords quickly: the real hasher's slowness is the point in production."""
+    """Serve static files without the production manifest (built by collectstatic),
+    hash passwords quickly (the real hasher's slowness is the point in production), and
+    sign in with a password alone."""
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # force_login stands for both steps of signing in; tests/tracker_site/accounts turn
+    # two-factor sign-in on and walk the second step.
+    settings.TWO_FACTOR_REQUIRED = False

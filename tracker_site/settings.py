@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "phonenumber_field",
     "simple_history",
     # The project's layers, from the bottom (see the README's Layout).
@@ -74,10 +77,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "common.middleware.htmx_login_redirect",
+    "common.middleware.session_limits",
+    "tracker_site.accounts.middleware.TwoFactorMiddleware",
     "common.middleware.no_store_when_signed_in",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -97,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker_site.navigation.section",
+                "tracker_site.accounts.context_processors.two_factor_pending",
             ],
         },
     },
@@ -130,14 +137,22 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Sign-in attempts (django-axes): after 10 failures for one username from one address,
-# that pair is locked out for 30 minutes; other users and addresses are unaffected.
+# Sign-in attempts (django-axes): after 10 failures for one username, whether from one
+# address or spread over many, the account's sign-in is paused for 30 minutes (a
+# supervisor can lift it in admin, Access attempts); other users are unaffected. The
+# second step has its own throttle: each wrong code doubles django-otp's wait.
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (an authenticator app, or a recovery code) for every member of
+# staff: required unless TWO_FACTOR_REQUIRED=0, which only the demo's DEBUG defaults to.
+# In the demo anyone may still set it up from their account page.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Job outcome tracker"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "participants:list"
@@ -171,7 +186,11 @@ WHITENOISE_USE_FINDERS = True
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# A session ends after 30 minutes unused, and 12 hours after signing in whatever
+# (common.middleware.session_limits); the cookie lasts until the browser closes.
+SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = datetime.timedelta(hours=12)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"

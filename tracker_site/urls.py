@@ -3,12 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tracker_site import views
+from tracker_site.accounts.middleware import verification_not_required
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/logout/",
+        verification_not_required(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
+    path("accounts/", include("tracker_site.accounts.urls")),
     path("participants/", include("participants.urls")),
     path("participants/<int:participant_pk>/trackers/", include("trackers.urls")),
     path("organisations/", include("organisations.urls")),
