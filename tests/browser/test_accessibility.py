@@ -2,11 +2,13 @@
 forms with their errors showing included, at a desktop width (1280 px) and the width of
 a small phone or of 400 % zoom (320 px)."""
 
+import base64
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
 from organisations.models import Organisation, PostcodeAddress
@@ -178,5 +180,32 @@ def test_supervisor_and_compliance_pages(page: Page, demo, width):
     page.get_by_role("button", name="Record the decision").click()
     expect(page.locator("[data-error-summary]")).to_be_visible()
     survey.check("review page, with errors")
+
+    assert survey.problems() == {}
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_account_and_two_factor_pages(page: Page, demo, settings, width):
+    settings.TWO_FACTOR_REQUIRED = True
+    page.set_viewport_size({"width": width, "height": 900})
+    survey = Survey(page)
+    sign_in(page, "compliance")
+    survey.check("two-factor set-up")
+    page.get_by_role("button", name="Set up").click()
+    survey.check("two-factor set-up, with errors")
+    key = page.get_by_test_id("typed-key").inner_text().replace(" ", "")
+    code = totp(base64.b32decode(key + "=" * (-len(key) % 8)))
+    page.get_by_label("Code from the app").fill(f"{code:06d}")
+    page.get_by_role("button", name="Set up").click()
+    survey.check("recovery codes")
+    survey.visit("account", "/accounts/")
+    survey.visit("change password", "/accounts/password/")
+    page.get_by_role("button", name="Change password").click()
+    survey.check("change password, with errors")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "compliance")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_text("I do not have my phone").click()
+    survey.check("two-factor code, with errors")
 
     assert survey.problems() == {}

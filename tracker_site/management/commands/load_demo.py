@@ -11,6 +11,7 @@ from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -108,6 +109,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password: {password}):")
         for username, (*_, role, _, _, sees) in USERS.items():
             self.stdout.write(f"  {username:<12} {role} ({sees})")
+        if settings.TWO_FACTOR_REQUIRED:
+            self.stdout.write(
+                "Two-factor sign-in is required: after the password, each user sets up an "
+                "authenticator app from the QR code shown (or types its key into the app)."
+            )
+        else:
+            self.stdout.write(
+                "Two-factor sign-in is optional in the demo (DEBUG): set it up from your "
+                "name at the top right, Your account. Run with TWO_FACTOR_REQUIRED=1 to "
+                "require it, as production does."
+            )
 
     def _users(self, teams: dict[str, Team], password: str) -> dict:
         users = {}
