@@ -3,6 +3,7 @@
 from django.contrib.admin.widgets import AutocompleteSelect
 
 from common.forms import id_or_none
+from common.versions import next_version
 
 
 class IdAutocompleteSelect(AutocompleteSelect):
@@ -23,3 +24,14 @@ class IdAutocompleteAdmin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class VersionedAdmin:
+    """A ModelAdmin mixin for models with a ``version`` (common.versions): a correction
+    made in admin moves the version on, so a front-end form loaded before it is refused
+    instead of undoing it. (The admin saves each change in a transaction.)"""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = next_version(obj)
+        super().save_model(request, obj, form, change)

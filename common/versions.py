@@ -25,6 +25,14 @@ def lock_at_version(instance: models.Model, loaded_version: int | None) -> model
     return current
 
 
+def next_version(instance: models.Model) -> int:
+    """The version a save made without a form (a status change, an admin correction)
+    gives the record: one more than the saved one, which stays locked until the
+    transaction ends. Forms loaded before it are then refused, not silently applied."""
+    manager = type(instance)._default_manager.select_for_update()
+    return manager.values_list("version", flat=True).get(pk=instance.pk) + 1
+
+
 def changed_since_loaded(current: models.Model, what: str) -> str:
     """What to tell the user whose save ChangedSinceLoaded refused (``what``: "tracker")."""
     latest = current.history.select_related("history_user").first()

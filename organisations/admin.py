@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin_forms import IdAutocompleteAdmin
+from common.admin_forms import IdAutocompleteAdmin, VersionedAdmin
 from organisations.models import Address, Contact, Organisation, PostcodeAddress
 
 
@@ -27,7 +27,7 @@ class ContactInline(IdAutocompleteAdmin, admin.StackedInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(VersionedAdmin, IdAutocompleteAdmin, SimpleHistoryAdmin):
     list_display = ["name", "type", "status", "category", "owner"]
     list_filter = ["status", "type", "category"]
     list_select_related = ["owner"]

@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from common.forms import id_or_none
 from common.uk import POSTCODE_RE, PostcodeField, normalise_postcode
+from common.versions import next_version
 from organisations.sic import SIC_2007_SECTIONS
 
 LEGAL_SUFFIXES = {"ltd", "limited", "plc", "llp", "llc", "inc", "co", "company", "the", "and"}
@@ -144,8 +145,10 @@ class Organisation(models.Model):
     def move_to(self, status: str, *, by, save: bool = True) -> None:
         """Change the status the way each status is reached: becoming Confirmed records
         who (``by``) and when, going back to Unconfirmed forgets it (the history keeps
-        it). The same status again changes nothing. With ``save=False`` only the fields
-        are set, for the save that follows (so one change makes one history record)."""
+        it). The same status again changes nothing. Saving moves the version on, so an
+        edit form loaded before the change is refused. With ``save=False`` only the
+        fields are set, for the save that follows (so one change makes one history
+        record)."""
         if status == self.status:
             return
         self.status = status
@@ -154,7 +157,9 @@ class Organisation(models.Model):
         elif status == self.Status.UNCONFIRMED:
             self.confirmed_by, self.confirmed_at = None, None
         if save:
-            self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+            with transaction.atomic():
+                self.version = next_version(self)
+                self.save(update_fields=["status", "confirmed_by", "confirmed_at", "version"])
 
     def confirm(self, *, by) -> None:
         self.move_to(self.Status.CONFIRMED, by=by)

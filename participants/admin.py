@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin_forms import IdAutocompleteAdmin
+from common.admin_forms import IdAutocompleteAdmin, VersionedAdmin
 from participants.access import participants_for
 from participants.models import Participant, ParticipantImport, Team
 
@@ -13,7 +13,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
+class ParticipantAdmin(VersionedAdmin, IdAutocompleteAdmin, SimpleHistoryAdmin):
     list_display = ["reference", "last_name", "first_name", "nino", "postcode", "team", "programme"]
     list_filter = ["team", "programme"]
     list_select_related = ["team", "programme"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin_forms import IdAutocompleteAdmin
+from common.admin_forms import IdAutocompleteAdmin, VersionedAdmin
 from participants.access import participants_for
 from trackers.models import EvidenceDocument, Tracker
 
@@ -15,7 +15,7 @@ class EvidenceDocumentInline(admin.TabularInline):
 
 
 @admin.register(Tracker)
-class TrackerAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
+class TrackerAdmin(VersionedAdmin, IdAutocompleteAdmin, SimpleHistoryAdmin):
     list_display = ["description", "participant", "type", "status", "organisation", "start_date"]
     list_filter = ["type", "status"]
     list_select_related = ["participant", "organisation"]

@@ -1,8 +1,12 @@
 import pytest
 from django.contrib import admin
+from django.db import transaction
+from django.test import RequestFactory
 from django.urls import reverse
 
+from participants.models import Participant
 from tests.factories import ParticipantFactory, TrackerFactory, UserFactory
+from tests.participants.helpers import participant_data
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +89,42 @@ def test_admin_change_form_with_a_bad_id_says_so_and_saves_nothing(
     assert field in response.context["adminform"].form.errors
     instance.refresh_from_db()
     assert getattr(instance, f"{field}_id") != typed
+
+
+@pytest.mark.parametrize("kind", ["participant", "tracker", "organisation"])
+def test_admin_correction_moves_the_version_on(rf, kind):
+    tracker = TrackerFactory()
+    instance = {"participant": tracker.participant, "tracker": tracker}.get(
+        kind, tracker.organisation
+    )
+    request = rf.post("/")
+    request.user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    instance.notes = "corrected" if hasattr(instance, "notes") else ""
+
+    with transaction.atomic():
+        admin.site._registry[type(instance)].save_model(request, instance, form=None, change=True)
+
+    instance.refresh_from_db()
+    assert instance.version == 2
+    assert instance.history.first().version == 2
+
+
+def test_front_end_edit_loaded_before_an_admin_correction_is_refused(client, north):
+    participant = ParticipantFactory(team=north, first_name="Ann")
+    client.force_login(UserFactory(role="Administrator", teams=[north]))
+    url = reverse("milestones:participant_edit", args=[participant.pk])
+    request = RequestFactory().post("/")
+    request.user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    participant.first_name = "Anne"
+    with transaction.atomic():
+        admin.site._registry[Participant].save_model(request, participant, form=None, change=True)
+
+    response = client.post(
+        url,
+        participant_data(participant.programme, north, reference=participant.reference)
+        | {"first_name": "Annie", "loaded_version": "1"},
+    )
+
+    assert "changed this participant while you were editing it" in response.content.decode()
+    participant.refresh_from_db()
+    assert participant.first_name == "Anne"

@@ -869,7 +869,12 @@ def test_organisation_edit_of_a_confirmed_organisation_keeps_the_first_confirmer
 
     administrator_client.post(
         edit_url(organisation),
-        organisation_data(administrator, name="Leeds Motors (Holbeck)", status="confirmed"),
+        organisation_data(
+            administrator,
+            name="Leeds Motors (Holbeck)",
+            status="confirmed",
+            loaded_version=str(organisation.version),  # loaded after the confirm
+        ),
     )
 
     organisation.refresh_from_db()
@@ -885,7 +890,12 @@ def test_organisation_edit_back_to_unconfirmed_forgets_the_confirmer(
 
     administrator_client.post(
         edit_url(organisation),
-        organisation_data(administrator, name="Leeds Motors", status="unconfirmed"),
+        organisation_data(
+            administrator,
+            name="Leeds Motors",
+            status="unconfirmed",
+            loaded_version=str(organisation.version),  # loaded after the confirm
+        ),
     )
 
     organisation.refresh_from_db()
@@ -1144,4 +1154,22 @@ def test_organisation_edit_refuses_a_form_loaded_before_someone_else_saved(
     assert (
         "changed this organisation while you were editing it"
         in (response.context["form"].non_field_errors()[0])
+    )
+
+
+def test_organisation_edit_loaded_before_a_confirm_is_refused(client, supervisor):
+    organisation = OrganisationFactory(name="Leeds Motors")
+    client.force_login(supervisor)
+    client.post(confirm_url(organisation))
+
+    response = client.post(
+        edit_url(organisation), organisation_data(supervisor, name="Leeds Motors Ltd")
+    )
+
+    assert "changed this organisation while you were editing it" in response.content.decode()
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.status, organisation.version) == (
+        "Leeds Motors",
+        CONFIRMED,
+        2,
     )
