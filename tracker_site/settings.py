@@ -186,6 +186,12 @@ WHITENOISE_USE_FINDERS = True
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# Pages send the CSRF token in a header from the page (hx-headers), so no script needs
+# the cookie. Over HTTPS the __Host- prefix keeps the cookies to this host and path.
+CSRF_COOKIE_HTTPONLY = True
+if SECURE_COOKIES:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 # A session ends after 30 minutes unused, and 12 hours after signing in whatever
 # (common.middleware.session_limits); the cookie lasts until the browser closes.
 SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)

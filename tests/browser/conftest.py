@@ -35,15 +35,23 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _plain_http_cookies(settings):
+    """The live server speaks plain HTTP, where a __Host- cookie without Secure is
+    refused: cookies as in development."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SESSION_COOKIE_NAME = "sessionid"
+    settings.CSRF_COOKIE_NAME = "csrftoken"
+
+
 @pytest.fixture
-def page(request, browser, live_server, settings):
+def page(request, browser, live_server):
     """A fresh browser page; fails the test on any script error or CSP violation.
 
     JavaScript is on unless the test parametrizes ``page`` indirectly with False.
     Responses with an error status are left to the tests: some ask for a 404 on purpose.
     """
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
     javascript = getattr(request, "param", True)
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     page = context.new_page()

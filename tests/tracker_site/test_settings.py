@@ -69,3 +69,29 @@ def test_the_deployment_checklist_passes_with_production_settings():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_cookies_are_secure_host_only_and_out_of_scripts_reach():
+    shown = (
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_NAME, "
+        "s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_HTTPONLY, "
+        "s.TWO_FACTOR_REQUIRED)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "TWO_FACTOR_REQUIRED")}
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", f"{SETUP}; {shown}"],
+        cwd=settings.BASE_DIR,
+        env=env | PRODUCTION | {"DJANGO_SETTINGS_MODULE": "tracker_site.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.stdout.split() == [
+        "started",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "True",
+    ]
