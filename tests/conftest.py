@@ -1,6 +1,9 @@
+import logging
+import re
+
 import pytest
 
-from tests.factories import ProgrammeFactory, TeamFactory, UserFactory
+from tests.factories import PASSWORD, ProgrammeFactory, TeamFactory, UserFactory
 
 
 @pytest.fixture
@@ -67,3 +70,37 @@ def _test_settings(settings):
     # force_login stands for both steps of signing in; tests/tracker_site/accounts turn
     # two-factor sign-in on and walk the second step.
     settings.TWO_FACTOR_REQUIRED = False
+
+
+# A NINO anywhere in a line, written together or in the grouped form (AB 12 34 56 C).
+NINO_IN_TEXT = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE)
+
+
+class _SecretsInLogs(logging.Handler):
+    """Keeps every log line that holds a NINO or the test users' password."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += logging.Formatter().formatException(record.exc_info)
+        if NINO_IN_TEXT.search(text) or PASSWORD in text:
+            self.found.append(text)
+
+
+@pytest.fixture(autouse=True)
+def _no_secrets_in_logs():
+    """No log line, anywhere in the suite, holds a NINO or a password (ASVS 16.2.5):
+    logs reach people and places the participants' records do not."""
+    handler = _SecretsInLogs()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(handler)
+    root.setLevel(previous)
+    assert handler.found == [], "A log line holds a NINO or a password"

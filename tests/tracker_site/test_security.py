@@ -1,8 +1,11 @@
+import logging
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from participants.models import Participant
+from tests.conftest import _SecretsInLogs
 from tests.factories import PASSWORD, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +191,21 @@ def test_admin_gives_field_errors_for_bad_nino_and_postcode(client, north):
 
     errors = response.context["adminform"].form.errors
     assert set(errors) == {"nino", "postcode"}
+
+
+@pytest.mark.parametrize(
+    ("line", "caught"),
+    [
+        ("Searched for QQ123456C", True),
+        ("Searched for qq 12 34 56 c", True),
+        (f"Signed in with {PASSWORD}", True),
+        ("Participant 4512 viewed", False),
+        ("Tracker 123456 saved at 12:34:56", False),
+    ],
+)
+def test_the_suites_log_guard_catches_ninos_and_passwords(line, caught):
+    guard = _SecretsInLogs()
+
+    guard.handle(logging.makeLogRecord({"msg": line, "levelno": logging.INFO}))
+
+    assert bool(guard.found) is caught
