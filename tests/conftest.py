@@ -72,8 +72,8 @@ def _test_settings(settings):
     settings.TWO_FACTOR_REQUIRED = False
 
 
-# A NINO anywhere in a line, written together or in the grouped form (AB 12 34 56 C).
-NINO_IN_TEXT = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE)
+# Anything shaped like a NINO in a line, written together or grouped (QQ 12 34 56 C).
+NINO_IN_TEXT = re.compile(r"\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.IGNORECASE)
 
 
 class _SecretsInLogs(logging.Handler):
