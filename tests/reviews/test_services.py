@@ -198,7 +198,6 @@ def test_decide_after_a_rejection_and_resubmission_keeps_every_decision(in_revie
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
 def test_decide_two_reviewers_at_once_make_one_decision(in_review, compliance):
     other = UserFactory(role="Compliance officer", teams=[in_review.participant.team])
     results, barrier = [], threading.Barrier(2)

@@ -121,7 +121,6 @@ def test_create_tracker_invalid_tracker_stores_nothing(settings):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
 def test_create_tracker_two_simultaneous_submissions_make_one_tracker():
     user, token = UserFactory(), uuid.uuid4()
     trackers = [new_tracker(), new_tracker()]
