@@ -266,10 +266,10 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     """The evidence file as it will be stored, once its name, size and content are checked.
 
     Raises ValidationError, with a message naming the file, when the file is badly named,
-    empty, too large, found by the virus scanner (or the scanner could not be asked), not
-    a PDF, JPEG or PNG, a PDF with web page code, active content (scripts, actions that
-    start programs, attachments, media, XFA forms) or a password, a broken or oversized
-    image, a file with another hidden after its end, or named for a type it is not.
+    empty, too large, not a PDF, JPEG or PNG, a PDF with web page code, active content
+    (scripts, actions that start programs, attachments, media, XFA forms) or a password,
+    a broken or oversized image, a file with another hidden after its end, named for a
+    type it is not, or found by the virus scanner (or the scanner could not be asked).
     JPEG and PNG images are encoded again, so only their pixels are kept.
     """
     name = upload.name or ""
@@ -279,7 +279,6 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         raise ValidationError(f"{shown} is empty.", code="empty")
     if upload.size > MAX_SIZE:
         raise ValidationError(f"{shown} is larger than 10 MB.", code="too_large")
-    _check_for_malware(upload, shown)
     upload.seek(0)
     try:
         data = upload.read()
@@ -302,6 +301,9 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             f"Rename it to end {expected} and upload it again.",
             code="wrong_extension",
         )
+    # Last, so that each file gets the most specific message, and clamd (which knows some
+    # of the same tricks) only sees files that passed everything else.
+    _check_for_malware(upload, shown)
     size, sha256 = _digest(content)
     return CheckedFile(
         name=os.path.basename(name),
