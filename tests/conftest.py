@@ -1,7 +1,9 @@
 import logging
+import os
 import re
 
 import pytest
+from clamav_client.clamd import ClamdError, ClamdUnixSocket
 
 from tests.factories import PASSWORD, ProgrammeFactory, TeamFactory, UserFactory
 
@@ -104,3 +106,24 @@ def _no_secrets_in_logs():
     root.removeHandler(handler)
     root.setLevel(previous)
     assert handler.found == [], "A log line holds a NINO or a password"
+
+
+@pytest.fixture
+def clamd(settings) -> str:
+    """The socket of the clamd that settings.CLAMAV names (``scripts/clamd-for-tests``
+    starts one with the test signatures). Without one answering, the test is skipped,
+    or fails when REQUIRE_CLAMAV is set (as CI sets it)."""
+    path = settings.CLAMAV["SOCKET"]
+    try:
+        answer = ClamdUnixSocket(path=path, timeout=5).ping() if path else "no CLAMAV_SOCKET"
+    except ClamdError as error:
+        answer = str(error)
+    if answer != "PONG":
+        message = (
+            f"clamd is not running ({answer}): run the tests with "
+            "scripts/clamd-for-tests run .venv/bin/pytest …"
+        )
+        if os.environ.get("REQUIRE_CLAMAV"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

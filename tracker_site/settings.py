@@ -249,6 +249,21 @@ ADDRESS_FINDER = {
     "TIMEOUT": float(os.environ.get("ADDRESS_FINDER_TIMEOUT", "3")),
 }
 
+# --- Virus scanning of evidence uploads (common/virus_scan.py) -------------------------
+# Every evidence file is streamed to ClamAV's clamd before it is kept: CLAMAV_SOCKET (a
+# unix socket path) or CLAMAV_HOST and CLAMAV_PORT say where it listens. With neither
+# (the development default) files are not scanned; with either, a clamd that cannot be
+# reached or answers with an error refuses the upload. Production runs clamd with the
+# official signatures, kept up to date by freshclam.
+CLAMAV = {
+    "SOCKET": os.environ.get("CLAMAV_SOCKET", ""),
+    "HOST": os.environ.get("CLAMAV_HOST", ""),
+    "PORT": int(os.environ.get("CLAMAV_PORT", "3310")),
+    # Seconds to wait for clamd to answer; a 10 MB file takes well under one.
+    "TIMEOUT": int(os.environ.get("CLAMAV_TIMEOUT", "30")),
+}
+# --- end of virus scanning -----------------------------------------------------------
+
 # Email: the console in development; SMTP by configuration (README).
 if env_bool("EMAIL_CONSOLE", DEBUG):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

@@ -1,32 +1,43 @@
 """Evidence files: checking uploads, and storing them so that none outlives a failed save.
 
 Everything that decides whether a file may be kept, and everything that writes one to
-storage, lives here; ``trackers.services.add_evidence`` is the one writer that uses it,
-so the tracker's create page and the upload page accept exactly the same files and never
-leave a stored file without its row.
+storage, lives here (what a PDF or an image holds is read by ``trackers.file_contents``,
+viruses are found by ``common.virus_scan``). ``trackers.services.add_evidence`` is the
+one writer that uses it, so the tracker's create page and the upload page accept exactly
+the same files and never leave a stored file without its row.
 
-Allowed: PDF, JPEG and PNG, each at most 10 MB, the type read from the content. Word
-files (DOCX) are not accepted: a DOCX is a ZIP archive that would need its own checks
-against zip bombs, macros and external links, and every document the issue names
-(payslips, contracts, letters, confirmations) can be saved or printed as a PDF.
+Allowed: PDF, JPEG and PNG, each at most 10 MB, the type read from the content, with no
+virus the scanner knows of; a PDF without active content (scripts, actions that start
+programs, attachments, media, XFA forms) or password; an image with nothing hidden after
+it, stored as its pixels only. Word files (DOCX) are not accepted: a DOCX is a ZIP
+archive that would need its own checks against zip bombs, macros and external links, and
+every document the issue names (payslips, contracts, letters, confirmations) can be
+saved or printed as a PDF.
 """
 
 import hashlib
+import io
 import logging
 import os
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
+import pikepdf
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image
 
+from common import virus_scan
+from trackers import file_contents
 from trackers.models import EvidenceDocument, Tracker
 
 logger = logging.getLogger(__name__)
@@ -44,15 +55,35 @@ TYPE_LABELS = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG"}
 EXTENSIONS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG}
 ACCEPT = ",".join([*EXTENSIONS, *TYPE_LABELS])
 
-# How much of the start and end of a file is read to tell its type and find polyglots.
+# How much of the start of a file is read to tell its type.
 HEAD_SIZE = 8 * 1024
-TAIL_SIZE = 1024
 # Markup a browser would treat as a web page: a PDF that carries it is a polyglot.
 HTML_MARKERS = (b"<html", b"<script", b"<!doctype", b"<body", b"<iframe", b"<svg")
-ENCRYPT_MARKER = b"/Encrypt"
+PDF_END = b"%%EOF"
+# What may follow the end of a file: line ends after a PDF's %%EOF, zero padding after
+# an image's end marker (some cameras write it).
+PDF_PADDING = b" \t\r\n\x00"
+IMAGE_PADDING = b"\x00"
 # Control and format characters (among them U+202E, which shows "fdp.exe" as "exe.pdf"),
 # and line and paragraph separators.
 FORBIDDEN_NAME_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+RESAVE_PDF = "Save it again with Print → Save as PDF and upload the new copy."
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An evidence file that check_upload accepted, as it will be stored.
+
+    Only check_upload makes one and store_document takes nothing else, so nothing
+    unchecked is ever kept. ``content`` is what is stored: a PDF as it was uploaded, an
+    image encoded again; ``size`` and ``sha256`` are those of the content.
+    """
+
+    name: str
+    content_type: str
+    content: File
+    size: int
+    sha256: str
 
 
 def _shown_name(name: str) -> str:
@@ -84,13 +115,26 @@ def _check_name(name: str) -> None:
         )
 
 
-def _read_head_and_tail(upload: UploadedFile) -> tuple[bytes, bytes]:
+def _check_for_malware(upload: UploadedFile, shown: str) -> None:
     upload.seek(0)
-    head = upload.read(HEAD_SIZE)
-    upload.seek(max(0, upload.size - TAIL_SIZE))
-    tail = upload.read(TAIL_SIZE)
-    upload.seek(0)
-    return head, tail
+    try:
+        signature = virus_scan.find_malware(upload)
+    except virus_scan.ScanUnavailable as error:
+        # Failing closed: a file that could not be scanned is not kept.
+        logger.error("Could not scan an evidence upload for viruses: %s", error)
+        raise ValidationError(
+            f"{shown} could not be checked for viruses, so it has not been saved. Try again "
+            "in a few minutes, and tell your administrator if it keeps happening.",
+            code="scan_unavailable",
+        ) from error
+    finally:
+        upload.seek(0)
+    if signature:
+        logger.warning("Refused an evidence upload in which clamd found %s", signature)
+        raise ValidationError(
+            f"{shown} contains a virus or malware ({signature}). It has not been saved.",
+            code="malware",
+        )
 
 
 def _detect_type(head: bytes) -> str | None:
@@ -104,53 +148,70 @@ def _detect_type(head: bytes) -> str | None:
     return None
 
 
-def _contains(upload: UploadedFile, marker: bytes) -> bool:
-    """Whether the marker occurs anywhere in the file, read a chunk at a time."""
-    overlap = b""
-    for chunk in upload.chunks():
-        if marker in overlap + chunk:
-            return True
-        overlap = chunk[-(len(marker) - 1) :]
-    return False
-
-
-def _check_pdf(upload: UploadedFile, head: bytes, tail: bytes, shown: str) -> None:
-    if b"%%EOF" not in tail:
+def _check_pdf(data: bytes, shown: str) -> None:
+    end = data.rfind(PDF_END)
+    if end < 0:
         raise ValidationError(
             f"{shown} is not a complete PDF file (it may have been cut short). "
             "Save it again and upload the new copy.",
             code="pdf_incomplete",
         )
-    if any(marker in part.lower() for marker in HTML_MARKERS for part in (head, tail)):
+    if data[end + len(PDF_END) :].strip(PDF_PADDING):
+        raise ValidationError(
+            f"{shown} has other data after the end of the PDF, which may hide another "
+            f"file. {RESAVE_PDF}",
+            code="pdf_trailing_data",
+        )
+    lowered = data.lower()
+    if any(marker in lowered for marker in HTML_MARKERS):
         raise ValidationError(
             f"{shown} contains web page code (HTML or script), which a PDF should not. "
             "Save it as a PDF again, for example with Print → Save as PDF, and upload "
             "the new copy.",
             code="pdf_polyglot",
         )
-    # Encrypted files cannot be checked or opened by whoever audits the claim.
-    if _contains(upload, ENCRYPT_MARKER):
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError as error:
+        raise _encrypted_pdf(shown) from error
+    except Exception as error:  # qpdf raises many kinds of error for a broken file.
+        raise _broken_pdf(shown) from error
+    with pdf:
+        if pdf.is_encrypted:
+            raise _encrypted_pdf(shown)
+        try:
+            active = file_contents.active_content(pdf)
+        except pikepdf.PdfError as error:  # an object qpdf only reads when asked for it
+            raise _broken_pdf(shown) from error
+    if active:
         raise ValidationError(
-            f"{shown} is protected by a password or encrypted. Upload a copy without a password.",
-            code="pdf_encrypted",
+            f"{shown} contains active content ({active}), which evidence files must not. "
+            f"{RESAVE_PDF}",
+            code="pdf_active_content",
         )
 
 
-def _check_image(upload: UploadedFile, content_type: str, shown: str) -> None:
-    label = TYPE_LABELS[content_type]
-    upload.seek(0)
+def _broken_pdf(shown: str) -> ValidationError:
+    return ValidationError(
+        f"{shown} is not a readable PDF file (it may be damaged). "
+        "Save it again and upload the new copy.",
+        code="pdf_invalid",
+    )
+
+
+def _encrypted_pdf(shown: str) -> ValidationError:
+    # Encrypted files cannot be checked or opened by whoever audits the claim.
+    return ValidationError(
+        f"{shown} is protected by a password or encrypted. Upload a copy without a password.",
+        code="pdf_encrypted",
+    )
+
+
+@contextmanager
+def _refused_if_unreadable(shown: str, label: str) -> Iterator[None]:
+    """Pillow's errors for a broken image, or one too large to decode, as refusals."""
     try:
-        image = Image.open(upload, formats=[label])
-        # Checked here as well as by Pillow, which only warns up to twice the limit.
-        if image.width * image.height > Image.MAX_IMAGE_PIXELS:
-            raise Image.DecompressionBombError
-        if content_type == PNG:
-            image.verify()
-        else:
-            # A JPEG is only known to be whole once decoded; at an eighth of its size
-            # that costs a sixty-fourth of the memory.
-            image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
-            image.load()
+        yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(
             f"{shown} has too many pixels to be checked safely. "
@@ -164,12 +225,52 @@ def _check_image(upload: UploadedFile, content_type: str, shown: str) -> None:
         ) from error
 
 
-def check_upload(upload: UploadedFile) -> str:
-    """The content type of an evidence file, read from its content.
+def _check_image(data: bytes, content_type: str, shown: str) -> bytes:
+    """The image's pixels encoded again, once the image is known to be whole, not too
+    large, and followed by nothing."""
+    label = TYPE_LABELS[content_type]
+    with _refused_if_unreadable(shown, label):
+        with Image.open(io.BytesIO(data), formats=[label]) as image:
+            # Checked here as well as by Pillow, which only warns up to twice the limit.
+            if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError
+            if content_type == PNG:
+                image.verify()  # every chunk's checksum
+        end = file_contents.image_end(data, label)
+    if data[end:].strip(IMAGE_PADDING):
+        raise ValidationError(
+            f"{shown} has other data after the end of the picture, which may hide another "
+            "file. Save the picture again, or take a screenshot of it, and upload the new "
+            "copy.",
+            code="image_trailing_data",
+        )
+    with (
+        _refused_if_unreadable(shown, label),
+        Image.open(io.BytesIO(data), formats=[label]) as image,
+    ):
+        return file_contents.pixels_only(image, label)
 
-    Raises ValidationError, with a message naming the file, when the file is empty, too
-    large, badly named, not a PDF, JPEG or PNG, a PDF with web page code in it or a
-    password on it, a broken or oversized image, or named for a type it is not.
+
+def _digest(content: File) -> tuple[int, str]:
+    """The size and SHA-256 of the content, read a chunk at a time."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in content.chunks():
+        digest.update(chunk)
+        size += len(chunk)
+    content.seek(0)
+    return size, digest.hexdigest()
+
+
+def check_upload(upload: UploadedFile) -> CheckedFile:
+    """The evidence file as it will be stored, once its name, size and content are checked.
+
+    Raises ValidationError, with a message naming the file, when the file is badly named,
+    empty, too large, not a PDF, JPEG or PNG, a PDF with web page code, active content
+    (scripts, actions that start programs, attachments, media, XFA forms) or a password,
+    a broken or oversized image, a file with another hidden after its end, named for a
+    type it is not, or found by the virus scanner (or the scanner could not be asked).
+    JPEG and PNG images are encoded again, so only their pixels are kept.
     """
     name = upload.name or ""
     _check_name(name)
@@ -178,17 +279,19 @@ def check_upload(upload: UploadedFile) -> str:
         raise ValidationError(f"{shown} is empty.", code="empty")
     if upload.size > MAX_SIZE:
         raise ValidationError(f"{shown} is larger than 10 MB.", code="too_large")
-    head, tail = _read_head_and_tail(upload)
-    content_type = _detect_type(head)
-    if content_type is None:
-        raise ValidationError(f"{shown} is not a PDF, JPEG or PNG file.", code="wrong_type")
+    upload.seek(0)
     try:
-        if content_type == PDF:
-            _check_pdf(upload, head, tail, shown)
-        else:
-            _check_image(upload, content_type, shown)
+        data = upload.read()
     finally:
         upload.seek(0)
+    content_type = _detect_type(data[:HEAD_SIZE])
+    if content_type is None:
+        raise ValidationError(f"{shown} is not a PDF, JPEG or PNG file.", code="wrong_type")
+    if content_type == PDF:
+        _check_pdf(data, shown)
+        content = upload
+    else:
+        content = ContentFile(_check_image(data, content_type, shown))
     extension = os.path.splitext(name)[1].lower()
     if EXTENSIONS.get(extension) != content_type:
         label = TYPE_LABELS[content_type]
@@ -198,7 +301,17 @@ def check_upload(upload: UploadedFile) -> str:
             f"Rename it to end {expected} and upload it again.",
             code="wrong_extension",
         )
-    return content_type
+    # Last, so that each file gets the most specific message, and clamd (which knows some
+    # of the same tricks) only sees files that passed everything else.
+    _check_for_malware(upload, shown)
+    size, sha256 = _digest(content)
+    return CheckedFile(
+        name=os.path.basename(name),
+        content_type=content_type,
+        content=content,
+        size=size,
+        sha256=sha256,
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -208,8 +321,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 class EvidenceFilesField(forms.FileField):
     """Any number of evidence files (up to MAX_FILES), each checked by check_upload.
 
-    Cleans to a list of UploadedFile objects (empty when none was chosen and the field
-    is optional). Every bad file is named in the field's one message, so that all can be
+    Cleans to a list of CheckedFile objects, ready to store (empty when none was chosen
+    and the field is optional). Every bad file is named in the field's one message, so that all can be
     fixed at once.
     """
 
@@ -224,7 +337,7 @@ class EvidenceFilesField(forms.FileField):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
         super().__init__(**kwargs)
 
-    def clean(self, data, initial=None) -> list[UploadedFile]:
+    def clean(self, data, initial=None) -> list[CheckedFile]:
         if isinstance(data, UploadedFile):
             data = [data]
         uploads = [upload for upload in (data or []) if upload]
@@ -237,15 +350,15 @@ class EvidenceFilesField(forms.FileField):
                 f"Choose at most {MAX_FILES} files at a time (you chose {len(uploads)}).",
                 code="too_many",
             )
-        errors = []
+        checked, errors = [], []
         for upload in uploads:
             try:
-                check_upload(upload)
+                checked.append(check_upload(upload))
             except ValidationError as error:
                 errors.extend(error.error_list)
         if errors:
             raise ValidationError(" ".join(message for error in errors for message in error))
-        return uploads
+        return checked
 
 
 # The storage names of the files saved inside the outermost files_removed_on_failure().
@@ -282,37 +395,30 @@ def files_removed_on_failure() -> Iterator[None]:
 
 
 def store_document(
-    upload: UploadedFile, *, tracker: Tracker, kind: str, uploaded_by: AbstractBaseUser
+    checked: CheckedFile, *, tracker: Tracker, kind: str, uploaded_by: AbstractBaseUser
 ) -> EvidenceDocument:
-    """Store the upload and record it as an evidence document of the tracker.
+    """Store the checked file and record it as an evidence document of the tracker.
 
-    Side effects: saves the file to default_storage under ``evidence/<random hex>`` (the
-    user's file name is kept only in the row) and creates its EvidenceDocument row (and
-    history row) with its SHA-256, size, detected type and uploader. The file is checked
-    again with check_upload, so nothing unchecked is ever kept. Only inside
-    ``files_removed_on_failure()``, which removes the file if the save fails.
+    Side effects: saves the file's content (see CheckedFile) to default_storage under
+    ``evidence/<random hex>`` (the user's file name is kept only in the row) and creates
+    its EvidenceDocument row (and history row) with the content's SHA-256 and size, its
+    detected type and uploader. Only inside ``files_removed_on_failure()``, which removes
+    the file if the save fails.
     """
     stored = _stored_files.get()
     if stored is None:
         raise RuntimeError("Store evidence inside files_removed_on_failure().")
-    content_type = check_upload(upload)
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in upload.chunks():
-        digest.update(chunk)
-        size += len(chunk)
-    upload.seek(0)
     document = EvidenceDocument(
         tracker=tracker,
-        original_name=os.path.basename(upload.name),
+        original_name=checked.name,
         kind=kind,
-        content_type=content_type,
-        size=size,
-        sha256=digest.hexdigest(),
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=uploaded_by,
     )
     # The field names the file with evidence_path: evidence/<random hex>.
-    document.file.save(upload.name, upload, save=False)
+    document.file.save(checked.name, checked.content, save=False)
     stored.append(document.file.name)
     document._history_user = uploaded_by
     document.full_clean()

@@ -12,13 +12,12 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.versions import ChangedSinceLoaded
 from participants.models import Participant
-from trackers.evidence import files_removed_on_failure, store_document
+from trackers.evidence import CheckedFile, files_removed_on_failure, store_document
 from trackers.models import EvidenceDocument, Tracker
 from trackers.notifications import tell_assignee
 
@@ -31,7 +30,7 @@ def create_tracker(
     *,
     participant: Participant,
     submission_token: uuid.UUID,
-    documents: Sequence[UploadedFile] = (),
+    documents: Sequence[CheckedFile] = (),
     document_kind: str = EvidenceDocument.Kind.OTHER,
     confirm_organisation: bool = False,
     created_by: AbstractBaseUser,
@@ -166,12 +165,13 @@ def end_tracker(
 def add_evidence(
     *,
     tracker: Tracker,
-    uploads: Sequence[UploadedFile],
+    uploads: Sequence[CheckedFile],
     kind: str,
     uploaded_by: AbstractBaseUser,
 ) -> list[EvidenceDocument]:
-    """Store each upload as an evidence document of the tracker: all of them or, if any
-    fails (OSError from storage, say), none, with no stored file left behind."""
+    """Store each upload (already checked: see ``trackers.evidence.check_upload``) as an
+    evidence document of the tracker: all of them or, if any fails (OSError from storage,
+    say), none, with no stored file left behind."""
     with files_removed_on_failure():
         return [
             store_document(upload, tracker=tracker, kind=kind, uploaded_by=uploaded_by)

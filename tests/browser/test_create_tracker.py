@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from organisations.models import Organisation, PostcodeAddress
 from participants.models import Participant
 from tests.browser.steps import fill_date, sign_in
+from tests.factories import MINIMAL_PDF
 from trackers.models import Tracker
 
 pytestmark = [
@@ -18,7 +19,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture

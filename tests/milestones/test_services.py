@@ -10,6 +10,7 @@ from milestones.models import ParticipantMilestone
 from milestones.recalculation import recalculate_participant
 from programmes.services import MilestoneEntry
 from tests.factories import (
+    MINIMAL_PDF,
     FinancialMilestoneFactory,
     ParticipantFactory,
     ParticipantMilestoneFactory,
@@ -17,12 +18,12 @@ from tests.factories import (
     UserFactory,
 )
 from tests.milestones.helpers import job, stored
+from trackers.evidence import check_upload
 from trackers.models import EvidenceDocument, Tracker
 
 pytestmark = pytest.mark.django_db
 
 Status = ParticipantMilestone.Status
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 def test_create_tracker_self_employment_adds_the_26_week_milestone(participant):
@@ -61,7 +62,7 @@ def test_create_tracker_that_fails_to_recalculate_keeps_no_tracker_and_no_file(
         services.create_tracker(
             participant=participant,
             submission_token=uuid.uuid4(),
-            documents=[SimpleUploadedFile("payslip.pdf", PDF)],
+            documents=[check_upload(SimpleUploadedFile("payslip.pdf", MINIMAL_PDF))],
             created_by=UserFactory(),
             type=Tracker.Type.SELF_EMPLOYMENT,
             description="Dog walker",

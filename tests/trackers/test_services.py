@@ -7,17 +7,20 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
 from tests.factories import (
+    MINIMAL_PDF,
     EvidenceDocumentFactory,
     OrganisationFactory,
     ParticipantFactory,
     TrackerFactory,
     UserFactory,
 )
+from trackers.evidence import CheckedFile, check_upload
 from trackers.models import EvidenceDocument, Tracker
 from trackers.services import (
     TrackerChanged,
@@ -29,7 +32,7 @@ from trackers.services import (
     update_tracker,
 )
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 # Stored files go to a temporary folder, never into the project.
 pytestmark = pytest.mark.usefixtures("media_root")
@@ -48,8 +51,8 @@ def new_tracker(**fields) -> dict:
     } | fields
 
 
-def pdf(name="payslip.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+def pdf(name="payslip.pdf") -> CheckedFile:
+    return check_upload(SimpleUploadedFile(name, PDF, content_type="application/pdf"))
 
 
 def stored_files(settings) -> list[str]:
@@ -221,19 +224,28 @@ def test_add_evidence_records_hash_size_type_and_uploader(media_root):
 
 
 @pytest.mark.django_db
-def test_add_evidence_with_one_bad_file_keeps_none_of_them(media_root):
+def test_add_evidence_failing_to_store_one_file_keeps_none_of_them(media_root, monkeypatch):
     tracker = TrackerFactory()
-    files = [pdf("payslip.pdf"), SimpleUploadedFile("payslip2.pdf", b"MZ\x90\x00")]
+    real_save = FileSystemStorage._save
+    saves = []
 
-    with pytest.raises(ValidationError) as refusal:
+    def save_then_fail(storage, name, content):
+        saves.append(name)
+        if len(saves) == 2:
+            raise OSError(28, "No space left on device")
+        return real_save(storage, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", save_then_fail)
+
+    with pytest.raises(OSError, match="No space left"):
         add_evidence(
             tracker=tracker,
-            uploads=files,
+            uploads=[pdf("payslip.pdf"), pdf("p60.pdf")],
             kind=EvidenceDocument.Kind.PAYSLIP,
             uploaded_by=tracker.created_by,
         )
 
-    assert refusal.value.messages == ["payslip2.pdf is not a PDF, JPEG or PNG file."]
+    assert len(saves) == 2
     assert EvidenceDocument.objects.count() == 0
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
 

@@ -15,6 +15,7 @@ from PIL import Image
 from organisations.models import Organisation
 from programmes.models import FinancialMilestone, Programme
 from tests.factories import (
+    MINIMAL_PDF,
     OrganisationFactory,
     ParticipantFactory,
     ProgrammeFactory,
@@ -27,7 +28,7 @@ from trackers.models import EvidenceDocument, Tracker
 # Stored files go to a temporary folder, never into the project.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = MINIMAL_PDF
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from participants.models import Participant, Team
 from programmes.models import FinancialMilestone, Programme
 from reviews.models import Decision, ReviewReason
 from reviews.services import decide, take
+from trackers.evidence import check_upload
 from trackers.models import EvidenceDocument, Tracker
 from trackers.services import add_evidence, submit_for_review
 
@@ -210,7 +211,9 @@ class Command(BaseCommand):
             for kind in kinds:
                 add_evidence(
                     tracker=tracker,
-                    uploads=[_demo_pdf(f"{tracker.participant.reference}-{kind}.pdf")],
+                    uploads=[
+                        check_upload(_demo_pdf(f"{tracker.participant.reference}-{kind}.pdf"))
+                    ],
                     kind=kind,
                     uploaded_by=tracker.created_by,
                 )
