@@ -1,6 +1,7 @@
 """Faults injected mid-request: a database error after some rows are written gives the
 generic error page and leaves no partial rows and no stored files."""
 
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -146,3 +147,34 @@ def test_a_request_for_another_host_gives_the_generic_bad_request_page(settings)
     assert response.status_code == 400
     assert "DisallowedHost" not in response.content.decode()
     assert "evil.example" not in response.content.decode()
+
+
+def test_six_simultaneous_create_tracker_posts_make_one_tracker_and_no_error(
+    administrator, north, media_root
+):
+    """The probe's double submit: every request answers as the winner did (the
+    participant's trackers), one tracker is made, on SQLite as on PostgreSQL."""
+    participant = ParticipantFactory(team=north)
+    employer = OrganisationFactory(status=Organisation.Status.CONFIRMED)
+    clients = [Client(raise_request_exception=False) for _ in range(6)]
+    for client in clients:
+        client.force_login(administrator)
+    data = form_data(clients[0], participant, organisation=employer.pk)
+    responses, barrier = [], threading.Barrier(len(clients))
+
+    def submit(client):
+        barrier.wait()
+        try:
+            responses.append(client.post(create_url(participant), data))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    trackers_url = reverse("trackers:list", args=[participant.pk])
+    assert [(r.status_code, r["Location"]) for r in responses] == [(302, trackers_url)] * 6
+    assert Tracker.objects.filter(participant=participant).count() == 1
