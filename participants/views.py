@@ -1,4 +1,4 @@
-"""Participant grid, profile and the add page.
+"""Participant grid, profile, the add page and the read-access log.
 
 Editing a participant may move their milestones, so the edit page is the gathering
 layer's (``milestones.views.casework``).
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.htmx import template_for
 from common.pagination import page_of
 from participants.access import get_participant_for, participants_for
-from participants.forms import ParticipantForm, ParticipantSearchForm
+from participants.access_log import access_log_for, record_access
+from participants.forms import AccessLogFilterForm, ParticipantForm, ParticipantSearchForm
 from participants.services import create_participant
 
 
@@ -34,6 +35,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant_for(request.user, pk)
+    record_access(request, participant)
     return render(
         request,
         "participants/participant_detail.html",
@@ -51,3 +53,16 @@ def participant_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"{participant.full_name} was added.")
         return redirect("participants:detail", pk=participant.pk)
     return render(request, "participants/participant_form.html", {"form": form})
+
+
+@permission_required("participants.view_accesslogentry", raise_exception=True)
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who read which participant's record, newest first; nothing here changes it."""
+    form = AccessLogFilterForm(request.GET or None)
+    page, query = page_of(request, form.filter(access_log_for(request.user)))
+    return render(
+        request,
+        template_for(request, "participants/access_log.html", "access-log-results"),
+        {"form": form, "page": page, "query": query},
+    )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("participants/", include("participants.urls")),
+    path(
+        "participants/<int:pk>/subject-access.zip",
+        views.subject_access_export,
+        name="subject_access_export",
+    ),
     path("participants/<int:participant_pk>/trackers/", include("trackers.urls")),
     path("organisations/", include("organisations.urls")),
     # The gathering layer's pages: the Milestones pages, and the participant and tracker

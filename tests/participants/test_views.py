@@ -196,8 +196,9 @@ def test_participant_detail_query_count_does_not_depend_on_other_rows(
 ):
     participants = ParticipantFactory.create_batch(rows, team=north)
 
-    # session, user, permissions (2), team ids, the participant, header teams
-    with django_assert_num_queries(7):
+    # session, user, permissions (2), team ids, the participant, the access log (is it
+    # logged already? log it), header teams
+    with django_assert_num_queries(9):
         administrator_client.get(detail_url(participants[0]))
 
 
