@@ -15,19 +15,25 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import QueryDict
 from django.urls import reverse
 
-from common.uk import NINO_RE
-
 SESSION_KEY = "participant_searches"
 HELD_PARAMETER = "search"
 KEPT = 20
-# A NINO's six-figure core is enough to find someone by; no reference or postcode has it.
-SIX_FIGURES = re.compile(r"\d{6}")
+# Two letters and four of a NINO's figures, anywhere once the spaces are gone (a postcode
+# has at most three figures together, a reference a hyphen after its letters) ...
+NINO_START = re.compile(r"[A-Z]{2}\d{4}")
+# ... or its six figures on their own.
+NINO_FIGURES = re.compile(r"\d{6}")
 
 
 def holds_nino(text: str) -> bool:
     """Whether what was typed is a NI number, or part of one that names a person."""
-    compact = "".join((text or "").split()).upper()
-    return bool(NINO_RE.match(compact) or SIX_FIGURES.search(compact))
+    terms = (text or "").upper().split()
+    compact = "".join(terms)
+    return bool(
+        NINO_START.search(compact)
+        or NINO_FIGURES.fullmatch(compact)
+        or any(NINO_FIGURES.fullmatch(term) for term in terms)
+    )
 
 
 def results_url(session: SessionBase, params: QueryDict) -> str:
