@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_forms import IdAutocompleteAdmin, VersionedAdmin
 from participants.access import participants_for
-from participants.models import Participant, ParticipantImport, Team
+from participants.models import AccessLogEntry, Participant, ParticipantImport, Team
 
 
 @admin.register(Team)
@@ -38,4 +38,28 @@ class ParticipantImportAdmin(admin.ModelAdmin):
     exclude = ["content"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(admin.ModelAdmin):
+    """The read-access log, to look at only: nobody may add, change or delete a row."""
+
+    list_display = ["at", "user", "participant", "kind", "url_name", "path"]
+    list_filter = ["kind"]
+    list_select_related = ["user", "participant"]
+    search_fields = ["participant__reference", "user__username"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(participant__in=participants_for(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

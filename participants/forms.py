@@ -1,11 +1,15 @@
 """Forms for finding, adding and editing participants and for importing referrals."""
 
 import datetime
+import operator
+from functools import reduce
 
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from common.forms import (
     DateField,
@@ -19,7 +23,7 @@ from common.forms import (
 )
 from participants.access import teams_for
 from participants.duplicates import refuse_a_duplicate
-from participants.models import Participant, Team
+from participants.models import MAX_SEARCH_TERMS, AccessLogEntry, Participant, Team
 from programmes.models import Programme
 
 MINIMUM_AGE = 16
@@ -63,6 +67,67 @@ class ParticipantSearchForm(forms.Form):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name]})
         return queryset
+
+
+class AccessLogFilterForm(forms.Form):
+    """The access log's filters: whose record, who read it, how, and between which days."""
+
+    participant = SearchField(
+        label="Participant",
+        help_text="Reference or name.",
+        error_messages={"max_length": "Participant must be %(limit_value)d characters or fewer."},
+    )
+    user = StaffChoiceField(
+        queryset=get_user_model().objects.order_by("first_name", "last_name", "username"),
+        required=False,
+        empty_label="All",
+        label="Read by",
+        error_messages={"invalid_choice": "Choose a member of staff from the list."},
+    )
+    kind = forms.ChoiceField(
+        label="Access",
+        choices=[("", "All"), *AccessLogEntry.Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a kind of access from the list."},
+    )
+    read_from = DateField(label="From", required=False, noun="The first day")
+    read_to = DateField(label="To", required=False, noun="The last day")
+
+    def clean(self):
+        cleaned = super().clean()
+        read_from, read_to = cleaned.get("read_from"), cleaned.get("read_to")
+        if read_from and read_to and read_to < read_from:
+            self.add_error("read_to", "Enter a date on or after the first day.")
+        return cleaned
+
+    def filter(self, entries: QuerySet[AccessLogEntry]) -> QuerySet[AccessLogEntry]:
+        """Narrow the log by whatever valid criteria were given; ignore the rest."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        for term in (data.get("participant") or "").split()[:MAX_SEARCH_TERMS]:
+            entries = entries.filter(
+                reduce(
+                    operator.or_,
+                    (Q(**{f"participant__{name}__icontains": term}) for name in _NAMED_BY),
+                )
+            )
+        if data.get("user"):
+            entries = entries.filter(user=data["user"])
+        if data.get("kind"):
+            entries = entries.filter(kind=data["kind"])
+        # Whole days in the local time zone, as bounds on the indexed time (not its date).
+        if data.get("read_from"):
+            entries = entries.filter(at__gte=_start_of(data["read_from"]))
+        if data.get("read_to"):
+            entries = entries.filter(at__lt=_start_of(data["read_to"] + datetime.timedelta(1)))
+        return entries
+
+
+_NAMED_BY = ("reference", "first_name", "last_name")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class ParticipantForm(PlainTextForm, HintedModelForm):

@@ -9,6 +9,7 @@ from django.db import connections, models
 from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Lower, Replace
+from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
@@ -119,6 +120,7 @@ class Participant(models.Model):
         permissions = [
             ("view_all_teams", "Can see participants of every team"),
             ("import_participants", "Can import participants from a CSV file"),
+            ("export_subject_access", "Can download everything held on a participant"),
         ]
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="participant_name_order"),
@@ -168,3 +170,40 @@ class ParticipantImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class AccessLogEntry(models.Model):
+    """Someone read one participant's record: who, when, how and which page or file.
+
+    Only ever added to (``participants.access_log.record_access``), never edited; it names
+    what was read (the URL's name and path, which hold ids only), never the data itself.
+    """
+
+    class Kind(models.TextChoices):
+        VIEWED = "viewed", "Page viewed"
+        DOWNLOADED = "downloaded", "Evidence downloaded"
+        EXPORTED = "exported", "Export"
+        SUBJECT_ACCESS = "subject_access", "Subject-access export"
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="access_log"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind)
+    url_name = models.CharField("page", max_length=100)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
+        ordering = ["-at", "-id"]
+        # The log page filters by participant, by user and by date, newest first.
+        indexes = [
+            models.Index(fields=["participant", "-at"], name="access_log_participant"),
+            models.Index(fields=["user", "-at"], name="access_log_user"),
+            models.Index(fields=["-at"], name="access_log_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.url_name} by {self.user} at {self.at:%-d %b %Y %H:%M}"

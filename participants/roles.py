@@ -34,6 +34,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("participants", "participant", VIEW, ADD, CHANGE),
         "participants.view_all_teams",
         "participants.import_participants",
+        # UK GDPR: who read whose record, and everything held on one participant.
+        *_crud("participants", "accesslogentry", VIEW),
+        "participants.export_subject_access",
         *_crud("organisations", "organisation", VIEW, ADD, CHANGE),
         *_crud("programmes", "programme", VIEW, ADD, CHANGE),
         *_crud("trackers", "tracker", VIEW, ADD, CHANGE),

@@ -26,6 +26,13 @@ def ready_to_claim(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone]:
     return visible.ready_to_claim().for_list()
 
 
+def participants_in(export: ClaimExport) -> set[int]:
+    """The ids of the participants whose milestones are rows of the export (those that
+    still exist)."""
+    milestones = ParticipantMilestone.objects.filter(pk__in=export.milestone_ids)
+    return set(milestones.values_list("participant_id", flat=True))
+
+
 def claim_exports_for(user: AbstractBaseUser) -> QuerySet[ClaimExport]:
     """The exports the user may download again: every export for those who see every
     team; otherwise only their own, whose rows were all in their teams when made."""

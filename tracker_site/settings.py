@@ -297,3 +297,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# UK GDPR storage limitation: a participant's records are purged this many months after
+# live interest in them ended (tracker_site.privacy.retention; DWP's rule is 24).
+PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
+# Uploaded referral files (their text is kept for the preview) are ephemeral: 4 weeks.
+PARTICIPANT_IMPORT_RETENTION_DAYS = int(os.environ.get("PARTICIPANT_IMPORT_RETENTION_DAYS", "28"))

@@ -16,6 +16,11 @@ urlpatterns = [
     ),
     path("accounts/", include("tracker_site.accounts.urls")),
     path("participants/", include("participants.urls")),
+    path(
+        "participants/<int:pk>/subject-access.zip",
+        views.subject_access_export,
+        name="subject_access_export",
+    ),
     path("participants/<int:participant_pk>/trackers/", include("trackers.urls")),
     path("organisations/", include("organisations.urls")),
     # The gathering layer's pages: the Milestones pages, and the participant and tracker

@@ -1,10 +1,16 @@
-"""Views that belong to no app: the home redirect and the health check."""
+"""Views that belong to no app: the home redirect, the health check and the
+subject-access export (which needs every app's models)."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from participants.access import get_participant_for
+from participants.access_log import Kind, record_access
+from tracker_site.privacy.subject_access import export_subject_access
 
 
 @require_GET
@@ -22,3 +28,18 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@permission_required("participants.export_subject_access", raise_exception=True)
+@require_GET
+def subject_access_export(request: HttpRequest, pk: int) -> FileResponse:
+    """Everything held on the participant, as a ZIP; the export is itself logged."""
+    participant = get_participant_for(request.user, pk)
+    record_access(request, participant, Kind.SUBJECT_ACCESS)
+    archive = export_subject_access(participant=participant, exported_by=request.user)
+    name = f"subject-access-{participant.reference}-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(
+        archive, as_attachment=True, filename=name, content_type="application/zip"
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -19,6 +19,7 @@ from common.drafts import keep_draft, take_draft
 from common.versions import ChangedSinceLoaded, changed_since_loaded
 from milestones.services import create_tracker, end_tracker, update_participant, update_tracker
 from participants.access import get_participant_for
+from participants.access_log import record_access
 from participants.forms import ParticipantForm
 from trackers.access import get_tracker_for
 from trackers.forms import TrackerCreateForm, TrackerEndForm, TrackerForm
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 @require_http_methods(["GET", "POST"])
 def tracker_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
     participant = get_participant_for(request.user, participant_pk)
+    record_access(request, participant)
     if ADD_EMPLOYER in request.POST:
         return _add_employer(request)
     data, returning = _posted_or_draft(request)
@@ -86,6 +88,7 @@ def tracker_create(request: HttpRequest, participant_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
     tracker = get_tracker_for(request.user, participant_pk, pk)
+    record_access(request, tracker.participant)
     if ADD_EMPLOYER in request.POST:
         return _add_employer(request)
     data, returning = _posted_or_draft(request)
@@ -125,6 +128,7 @@ def tracker_edit(request: HttpRequest, participant_pk: int, pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def tracker_end(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
     tracker = get_tracker_for(request.user, participant_pk, pk)
+    record_access(request, tracker.participant)
     form = TrackerEndForm(request.POST or None, tracker=tracker)
     if request.method == "POST" and form.is_valid():
         try:
@@ -151,6 +155,7 @@ def tracker_end(request: HttpRequest, participant_pk: int, pk: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = get_participant_for(request.user, pk)
+    record_access(request, participant)
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

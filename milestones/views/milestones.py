@@ -18,6 +18,7 @@ from milestones.forms import ClaimForm, MilestoneFilterForm
 from milestones.models import ParticipantMilestone
 from milestones.services import record_claim
 from participants.access import participants_for, teams_for
+from participants.access_log import record_access, record_export
 
 
 def _visible_milestones(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone]:
@@ -54,6 +55,7 @@ def milestone_export(request: HttpRequest) -> StreamingHttpResponse:
     milestones = form.filter(
         _visible_milestones(request.user).for_list(), today=timezone.localdate()
     )
+    record_export(request, set(milestones.values_list("participant_id", flat=True)))
     rows = (_csv_row(milestone) for milestone in milestones.iterator(chunk_size=2000))
     name = f"milestones-{timezone.localdate():%Y-%m-%d}.csv"
     return StreamingHttpResponse(
@@ -88,6 +90,7 @@ def milestone_claim(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(
         _visible_milestones(request.user).select_related("participant"), pk=pk
     )
+    record_access(request, milestone.participant)
     form = ClaimForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid():
         if form.has_changed():

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.htmx import template_for
 from common.pagination import page_of
 from participants.access import teams_for
+from participants.access_log import record_export
 from reviews import claims
 from reviews.claim_forms import ClaimFilterForm, MarkClaimedForm
 from reviews.models import ClaimExport
@@ -71,7 +72,7 @@ def claim_export(request: HttpRequest) -> HttpResponse:
         filters=form.applied(),
         exported_by=request.user,
     )
-    return _csv_attachment(export)
+    return _csv_attachment(request, export)
 
 
 @permission_required("milestones.export_milestones", raise_exception=True)
@@ -79,10 +80,11 @@ def claim_export(request: HttpRequest) -> HttpResponse:
 def claim_export_download(request: HttpRequest, pk: int) -> HttpResponse:
     """An earlier export exactly as it was sent, whatever has changed since."""
     export = get_object_or_404(claims.claim_exports_for(request.user), pk=pk)
-    return _csv_attachment(export)
+    return _csv_attachment(request, export)
 
 
-def _csv_attachment(export: ClaimExport) -> HttpResponse:
+def _csv_attachment(request: HttpRequest, export: ClaimExport) -> HttpResponse:
+    record_export(request, claims.participants_in(export))
     name = f"ready-to-claim-{timezone.localtime(export.created_at):%Y-%m-%d}.csv"
     return HttpResponse(
         export.content,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from common.history import history_changes
+from participants.access_log import record_access
 from reviews.checks import checklist, flags, missing_items, refusal
 from reviews.forms import DecisionForm
 from reviews.queue import reviewable
@@ -80,6 +81,7 @@ def _review_page(request, tracker: Tracker, form: DecisionForm, status: int = 20
         reverse=True,
     )
     participant = tracker.participant
+    record_access(request, participant)
     return render(
         request,
         "reviews/review_detail.html",

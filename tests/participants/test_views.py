@@ -146,11 +146,20 @@ def test_participant_list_bad_page_numbers_do_not_fail(administrator_client, nor
     assert response.context["page"].number in (1, 10_000)
 
 
-def test_participant_list_rejects_post(administrator_client, north):
+def test_participant_list_post_adds_nobody_and_answers_with_the_search_url(
+    administrator_client, north
+):
     response = administrator_client.post(LIST_URL, participant_data(ProgrammeFactory(), north))
 
-    assert (response.status_code, response["Allow"]) == (405, "GET")
+    programme = Participant._meta.get_field("programme").related_model.objects.get()
+    assert response["Location"] == f"{LIST_URL}?team={north.pk}&programme={programme.pk}"
     assert Participant.objects.count() == 0
+
+
+def test_participant_list_rejects_put(administrator_client):
+    response = administrator_client.put(LIST_URL)
+
+    assert (response.status_code, response["Allow"]) == (405, "GET, POST")
 
 
 def test_participant_list_rows_have_a_menu_leading_to_the_profile(administrator_client, north):
@@ -196,8 +205,9 @@ def test_participant_detail_query_count_does_not_depend_on_other_rows(
 ):
     participants = ParticipantFactory.create_batch(rows, team=north)
 
-    # session, user, permissions (2), team ids, the participant, header teams
-    with django_assert_num_queries(7):
+    # session, user, permissions (2), team ids, the participant, the access log (is it
+    # logged already? log it), header teams
+    with django_assert_num_queries(9):
         administrator_client.get(detail_url(participants[0]))
 
 

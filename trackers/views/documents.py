@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.htmx import Event, saved, template_for
+from participants.access_log import Kind, record_access
 from trackers.access import get_document_for, get_tracker_for
 from trackers.document_forms import DocumentUploadForm
 from trackers.models import Tracker
@@ -32,6 +33,7 @@ def _tracker_url(tracker: Tracker) -> str:
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
     tracker = get_tracker_for(request.user, participant_pk, pk)
+    record_access(request, tracker.participant)
     if request.method == "POST":
         form = DocumentUploadForm(request.POST, request.FILES)
     else:
@@ -75,6 +77,7 @@ def document_download(
     request: HttpRequest, participant_pk: int, pk: int, document_pk: int
 ) -> FileResponse:
     document = get_document_for(request.user, participant_pk, pk, document_pk)
+    record_access(request, document.tracker.participant, Kind.DOWNLOADED)
     try:
         file = document.file.open("rb")
     except FileNotFoundError:
@@ -109,6 +112,7 @@ def document_delete(
 ) -> HttpResponse:
     document = get_document_for(request.user, participant_pk, pk, document_pk)
     tracker = document.tracker
+    record_access(request, tracker.participant)
     if request.method == "POST":
         delete_evidence(document=document, deleted_by=request.user)
         messages.success(request, f"Deleted {document.original_name}.")

@@ -15,6 +15,7 @@ from common.forms import id_or_none
 from common.history import history_changes
 from common.htmx import template_for
 from participants.access import get_participant_for
+from participants.access_log import record_access
 from trackers.access import get_tracker_for
 from trackers.models import EvidenceDocument, Tracker
 from trackers.services import TrackerChanged, submit_for_review
@@ -26,6 +27,7 @@ HISTORY_SHOWN = 30
 @require_GET
 def tracker_list(request: HttpRequest, participant_pk: int) -> HttpResponse:
     participant = get_participant_for(request.user, participant_pk)
+    record_access(request, participant)
     trackers = participant.trackers.for_participant_list().prefetch_related(
         Prefetch("documents", EvidenceDocument.objects.current(), to_attr="current_documents")
     )
@@ -45,6 +47,7 @@ def tracker_list(request: HttpRequest, participant_pk: int) -> HttpResponse:
 @require_GET
 def tracker_detail(request: HttpRequest, participant_pk: int, pk: int) -> HttpResponse:
     tracker = get_tracker_for(request.user, participant_pk, pk)
+    record_access(request, tracker.participant)
     documents = tracker.documents.current().select_related("uploaded_by")
     history = sorted(
         [

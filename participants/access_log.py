@@ -1,0 +1,64 @@
+"""The read-access log (UK GDPR accountability): who read which participant's record.
+
+Every view that shows one participant's record, or sends one of their files, calls
+``record_access`` once it has fetched the participant through ``participants.access``;
+``tests/tracker_site/test_access_logged.py`` fails for a participant URL that does not.
+A row names the page (its URL's name and path, ids only), never what it showed.
+
+htmx refreshes a page's fragments after each change, and a dialog may be opened and
+closed many times, so the same user reading the same URL of the same participant again
+within DEDUPLICATE_WITHIN adds no row. Fragments are logged like pages (the HX-Request
+header is the browser's to send, so it cannot turn the log off).
+"""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from participants.access import sees_every_team
+from participants.models import AccessLogEntry, Participant
+
+DEDUPLICATE_WITHIN = datetime.timedelta(minutes=1)
+
+Kind = AccessLogEntry.Kind
+
+
+def record_access(request: HttpRequest, participant: Participant, kind: Kind = Kind.VIEWED) -> None:
+    """Log that the request's user read the participant's record through this URL."""
+    now = timezone.now()
+    entry = {
+        "participant": participant,
+        "user": request.user,
+        "kind": kind,
+        "path": request.path[: AccessLogEntry._meta.get_field("path").max_length],
+    }
+    if AccessLogEntry.objects.filter(at__gte=now - DEDUPLICATE_WITHIN, **entry).exists():
+        return
+    AccessLogEntry.objects.create(at=now, url_name=request.resolver_match.view_name, **entry)
+
+
+def record_export(request: HttpRequest, participant_ids: set[int]) -> None:
+    """Log a file that holds several participants' records (a CSV export), one row each."""
+    now = timezone.now()
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            participant_id=participant_id,
+            user=request.user,
+            at=now,
+            kind=Kind.EXPORTED,
+            url_name=request.resolver_match.view_name,
+            path=request.path,
+        )
+        for participant_id in sorted(participant_ids)
+    )
+
+
+def access_log_for(user: AbstractBaseUser) -> QuerySet[AccessLogEntry]:
+    """The log of the participants the user may see, newest first."""
+    entries = AccessLogEntry.objects.select_related("participant", "user")
+    if sees_every_team(user):
+        return entries
+    return entries.filter(participant__team_id__in=list(user.teams.values_list("pk", flat=True)))

@@ -1,0 +1,44 @@
+"""Every row held on one participant, in every model: the one list that the
+subject-access export reads and the retention purge deletes.
+
+``tests/tracker_site/test_privacy_held.py`` walks every installed model and fails when one
+with a foreign-key path to Participant (or the history of one) is missing here.
+"""
+
+from django.db.models import Model, QuerySet
+
+from milestones.models import ParticipantMilestone
+from participants.models import AccessLogEntry, Participant
+from reviews.models import Decision, QaSampleItem
+from trackers.models import EvidenceDocument, Tracker
+
+
+def held_on(participant: Participant) -> dict[type[Model], QuerySet]:
+    """Each model's rows for the participant, in an order that deletes cleanly: the live
+    rows that point at others first, then their history copies (deleting a live row adds
+    one more history row, which the history querysets, read afterwards, still catch)."""
+    pk = participant.pk
+    # Through the history, so that trackers and documents deleted since are held too.
+    tracker_ids = _ids(Tracker.history.filter(participant_id=pk)) | _ids(
+        Tracker.objects.filter(participant_id=pk)
+    )
+    document_ids = _ids(EvidenceDocument.history.filter(tracker_id__in=tracker_ids)) | _ids(
+        EvidenceDocument.objects.filter(tracker_id__in=tracker_ids)
+    )
+    return {
+        Decision: Decision.objects.filter(tracker_id__in=tracker_ids),
+        QaSampleItem: QaSampleItem.objects.filter(tracker_id__in=tracker_ids),
+        EvidenceDocument: EvidenceDocument.objects.filter(pk__in=document_ids),
+        Tracker: Tracker.objects.filter(pk__in=tracker_ids),
+        ParticipantMilestone: ParticipantMilestone.objects.filter(participant_id=pk),
+        AccessLogEntry: AccessLogEntry.objects.filter(participant_id=pk),
+        Participant: Participant.objects.filter(pk=pk),
+        EvidenceDocument.history.model: EvidenceDocument.history.filter(id__in=document_ids),
+        Tracker.history.model: Tracker.history.filter(id__in=tracker_ids),
+        ParticipantMilestone.history.model: ParticipantMilestone.history.filter(participant_id=pk),
+        Participant.history.model: Participant.history.filter(id=pk),
+    }
+
+
+def _ids(queryset: QuerySet) -> set[int]:
+    return set(queryset.values_list("id", flat=True))
