@@ -55,6 +55,8 @@ ONE_PARTICIPANT = {
 # pages of no participant, and POST-only actions that redirect to a logged page.
 NOT_ONE_PARTICIPANT = {
     "home", "health", "login", "logout",
+    "accounts:account", "accounts:two_factor", "accounts:two_factor_setup",
+    "accounts:recovery_codes", "accounts:password_change",
     "participants:list", "participants:create", "participants:import",
     "participants:import_preview", "participants:access_log",
     "milestones:list", "milestones:export", "milestones:forecast",
