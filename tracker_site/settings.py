@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "common.front_end.FrontEndRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -140,6 +141,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
+# Staff without it (the Data fix role) have only the admin (common/front_end.py).
+FRONT_END_PERMISSION = "reviews.use_front_end"
 LOGIN_REDIRECT_URL = "participants:list"
 LOGOUT_REDIRECT_URL = "login"
 

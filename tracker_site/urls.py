@@ -2,13 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from common.front_end import front_end_role_not_required
 from tracker_site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/logout/",
+        front_end_role_not_required(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
     path("participants/", include("participants.urls")),
     path("participants/<int:participant_pk>/trackers/", include("trackers.urls")),
     path("organisations/", include("organisations.urls")),
