@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import ProgrammeFactory, TeamFactory, UserFactory
+from tests.tracker_site.world import build_world
 
 
 @pytest.fixture
@@ -63,3 +64,25 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db, media_root):
+    """The permission tests' world (tests/tracker_site/world.py)."""
+    return build_world()
+
+
+@pytest.fixture
+def sign_in(client, world):
+    """A client signed in as the role (``anonymous``: not signed in; ``deactivated``:
+    signed in, then the account made inactive)."""
+
+    def sign_in_as(role: str):
+        if role != "anonymous":
+            client.force_login(world[role])
+        if role == "deactivated":
+            world[role].is_active = False
+            world[role].save(update_fields=["is_active"])
+        return client
+
+    return sign_in_as
