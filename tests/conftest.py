@@ -73,11 +73,11 @@ def world(db, media_root):
 
 
 @pytest.fixture
-def sign_in(client, world):
+def signed_in_as(client, world):
     """A client signed in as the role (``anonymous``: not signed in; ``deactivated``:
     signed in, then the account made inactive)."""
 
-    def sign_in_as(role: str):
+    def sign_in(role: str):
         if role != "anonymous":
             client.force_login(world[role])
         if role == "deactivated":
@@ -85,4 +85,4 @@ def sign_in(client, world):
             world[role].save(update_fields=["is_active"])
         return client
 
-    return sign_in_as
+    return sign_in

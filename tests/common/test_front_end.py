@@ -8,8 +8,8 @@ from tests.factories import MINIMAL_PDF, UserFactory
 from tests.tracker_site.world import LAST_NAME
 
 
-def test_front_end_refuses_data_fix_staff_with_a_link_to_the_admin(sign_in, world):
-    client = sign_in("data_fix")
+def test_front_end_refuses_data_fix_staff_with_a_link_to_the_admin(signed_in_as, world):
+    client = signed_in_as("data_fix")
 
     response = client.get(reverse("participants:list"))
 
@@ -20,8 +20,8 @@ def test_front_end_refuses_data_fix_staff_with_a_link_to_the_admin(sign_in, worl
     assert LAST_NAME not in body
 
 
-def test_front_end_never_serves_a_payslip_to_data_fix_staff(sign_in, world):
-    client = sign_in("data_fix")
+def test_front_end_never_serves_a_payslip_to_data_fix_staff(signed_in_as, world):
+    client = signed_in_as("data_fix")
     document = world["document"]
 
     response = client.get(
@@ -36,8 +36,8 @@ def test_front_end_never_serves_a_payslip_to_data_fix_staff(sign_in, world):
     assert MINIMAL_PDF not in response.content
 
 
-def test_front_end_admin_evidence_page_offers_data_fix_staff_no_file(sign_in, world):
-    client = sign_in("data_fix")
+def test_front_end_admin_evidence_page_offers_data_fix_staff_no_file(signed_in_as, world):
+    client = signed_in_as("data_fix")
     document = world["document"]
 
     response = client.get(reverse("admin:trackers_evidencedocument_change", args=[document.pk]))
@@ -49,8 +49,8 @@ def test_front_end_admin_evidence_page_offers_data_fix_staff_no_file(sign_in, wo
     assert "/documents/" not in body
 
 
-def test_front_end_lets_data_fix_staff_sign_out(sign_in, world):
-    client = sign_in("data_fix")
+def test_front_end_lets_data_fix_staff_sign_out(signed_in_as, world):
+    client = signed_in_as("data_fix")
 
     response = client.post(reverse("logout"))
 

@@ -34,10 +34,10 @@ def answer(response) -> str:
 
 @pytest.mark.parametrize(("url_name", "role", "method"), CASES)
 def test_permission_matrix_answers_each_role_as_its_row_says(
-    sign_in, world, url_name, role, method
+    signed_in_as, world, url_name, role, method
 ):
     row = MATRIX[url_name]
-    client = sign_in(role)
+    client = signed_in_as(role)
     before = row_counts()
 
     response = client.generic(method, row.url(world))
@@ -50,10 +50,10 @@ def test_permission_matrix_answers_each_role_as_its_row_says(
 
 @pytest.mark.parametrize(("url_name", "role"), ADMIN_CASES)
 def test_permission_matrix_admin_pages_answer_each_role_as_their_row_says(
-    sign_in, world, url_name, role
+    signed_in_as, world, url_name, role
 ):
     row = ADMIN_PAGES[url_name]
-    client = sign_in(role)
+    client = signed_in_as(role)
 
     response = client.get(row.url(world))
 
