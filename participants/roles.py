@@ -10,6 +10,8 @@ from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 
 VIEW, ADD, CHANGE = "view", "add", "change"
+# The casework pages (everything but the admin): refused to roles without it.
+FRONT_END = "reviews.use_front_end"
 
 
 def _crud(app: str, model: str, *actions: str) -> list[str]:
@@ -18,12 +20,14 @@ def _crud(app: str, model: str, *actions: str) -> list[str]:
 
 ROLES: dict[str, list[str]] = {
     "Administrator": [
+        FRONT_END,
         *_crud("participants", "participant", VIEW, ADD, CHANGE),
         *_crud("organisations", "organisation", VIEW, ADD, CHANGE),
         *_crud("trackers", "tracker", VIEW, ADD, CHANGE),
         *_crud("trackers", "evidencedocument", VIEW, ADD),
     ],
     "Compliance officer": [
+        FRONT_END,
         *_crud("participants", "participant", VIEW),
         *_crud("organisations", "organisation", VIEW),
         *_crud("trackers", "tracker", VIEW, CHANGE),
@@ -31,6 +35,7 @@ ROLES: dict[str, list[str]] = {
         "reviews.review_tracker",
     ],
     "Supervisor": [
+        FRONT_END,
         *_crud("participants", "participant", VIEW, ADD, CHANGE),
         "participants.view_all_teams",
         "participants.import_participants",
@@ -47,7 +52,8 @@ ROLES: dict[str, list[str]] = {
         "reviews.assign_reviews",
         "reviews.draw_sample",
     ],
-    # Django admin, for corrections (the users also need "staff status").
+    # Django admin only, for corrections (the users also need "staff status"); without
+    # FRONT_END the casework pages refuse them.
     "Data fix": [
         "participants.view_all_teams",
         *_crud("participants", "participant", VIEW, ADD, CHANGE),

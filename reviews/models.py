@@ -80,6 +80,9 @@ class Decision(models.Model):
             ("review_tracker", "Can take, release and decide on trackers of their teams"),
             ("assign_reviews", "Can see every reviewer's caseload and reassign trackers"),
             ("draw_sample", "Can draw second-line QA samples and record their results"),
+            # The front end spans every app: the top one with models holds it. Staff
+            # without it have only the admin (common/front_end.py).
+            ("use_front_end", "Can use the casework pages, not only the admin"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,7 @@ import pytest
 from clamav_client.clamd import ClamdError, ClamdUnixSocket
 
 from tests.factories import PASSWORD, ProgrammeFactory, TeamFactory, UserFactory
+from tests.tracker_site.world import build_world
 
 
 @pytest.fixture
@@ -127,3 +128,25 @@ def clamd(settings) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture
+def world(db, media_root):
+    """The permission tests' world (tests/tracker_site/world.py)."""
+    return build_world()
+
+
+@pytest.fixture
+def signed_in_as(client, world):
+    """A client signed in as the role (``anonymous``: not signed in; ``deactivated``:
+    signed in, then the account made inactive)."""
+
+    def sign_in(role: str):
+        if role != "anonymous":
+            client.force_login(world[role])
+        if role == "deactivated":
+            world[role].is_active = False
+            world[role].save(update_fields=["is_active"])
+        return client
+
+    return sign_in

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "common.front_end.FrontEndRoleMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +161,8 @@ TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "Job outcome tracker"
 
 LOGIN_URL = "login"
+# Staff without it (the Data fix role) have only the admin (common/front_end.py).
+FRONT_END_PERMISSION = "reviews.use_front_end"
 LOGIN_REDIRECT_URL = "participants:list"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from common.front_end import front_end_role_not_required
 from tracker_site import views
 from tracker_site.accounts.middleware import verification_not_required
 
@@ -11,7 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path(
         "accounts/logout/",
-        verification_not_required(auth_views.LogoutView.as_view()),
+        front_end_role_not_required(verification_not_required(auth_views.LogoutView.as_view())),
         name="logout",
     ),
     path("accounts/", include("tracker_site.accounts.urls")),

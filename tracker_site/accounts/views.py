@@ -8,9 +8,11 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from common.front_end import front_end_role_not_required
 from common.redirects import safe_next
 from tracker_site.accounts import two_factor
 from tracker_site.accounts.forms import CodeForm, PasswordChangeForm, SetUpForm
@@ -21,6 +23,7 @@ def _next(request: HttpRequest) -> str:
     return safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+@front_end_role_not_required
 @verification_not_required
 @require_http_methods(["GET", "POST"])
 def two_factor_code(request: HttpRequest) -> HttpResponse:
@@ -45,6 +48,7 @@ def two_factor_code(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_code.html", {"form": form, "next": _next(request)})
 
 
+@front_end_role_not_required
 @verification_not_required
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
@@ -87,6 +91,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+@front_end_role_not_required
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes in place of the old ones, shown once."""
@@ -100,6 +105,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     )
 
 
+@front_end_role_not_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -114,6 +120,7 @@ def account(request: HttpRequest) -> HttpResponse:
     )
 
 
+@method_decorator(front_end_role_not_required, name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = PasswordChangeForm
     template_name = "accounts/password_change.html"

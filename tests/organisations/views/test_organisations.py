@@ -129,7 +129,9 @@ def test_organisation_list_anonymous_redirects_to_sign_in(client):
 
 def test_organisation_list_without_permission_is_forbidden(client, django_user_model):
     OrganisationFactory(name="Leeds Motors")
-    client.force_login(django_user_model.objects.create_user("nobody"))
+    nobody = django_user_model.objects.create_user("nobody")
+    nobody.user_permissions.add(Permission.objects.get(codename="use_front_end"))
+    client.force_login(nobody)
 
     response = client.get(LIST_URL)
 

@@ -47,9 +47,12 @@ def verified(**fields) -> ParticipantMilestone:
 
 
 def user_with(*codenames: str, teams):
-    """A member of staff with exactly these permissions, in these teams only."""
+    """A member of staff of the front end with exactly these permissions, in these teams
+    only."""
     user = UserFactory(teams=teams)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=[*codenames, "use_front_end"])
+    )
     return user
 
 

@@ -31,9 +31,11 @@ def record_url(item: QaSampleItem) -> str:
 
 
 def sampler(*, teams):
-    """A member of staff who may only draw samples, in these teams only."""
+    """A member of staff of the front end who may only draw samples, in these teams only."""
     user = UserFactory(teams=teams)
-    user.user_permissions.add(Permission.objects.get(codename="draw_sample"))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["draw_sample", "use_front_end"])
+    )
     return user
 
 

@@ -1,0 +1,120 @@
+"""The world the permission tests run in: two teams, and in the North team a participant
+with everything that can hang off one, each named as the matrix's arguments name it.
+
+The North participant's name, NI number, reference and job are found nowhere else, so a
+page that shows any of them to someone outside North is a leak.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.apps import apps
+
+from milestones.models import ParticipantMilestone
+from organisations.models import Contact
+from participants.imports import COLUMNS, start_import
+from reviews.models import ClaimExport, QaSample, QaSampleItem, ReviewReason
+from tests.factories import (
+    AddressFactory,
+    EvidenceDocumentFactory,
+    FinancialMilestoneFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    ParticipantMilestoneFactory,
+    RestartProgrammeFactory,
+    TeamFactory,
+    TrackerFactory,
+    UserFactory,
+)
+from trackers.models import Tracker
+
+FIRST_NAME, LAST_NAME = "Zebedee", "Quillfeather"
+NINO = "JW482916D"
+REFERENCE = "RS482916"
+JOB = "Lighthouse keeper"
+MARKS = (LAST_NAME, NINO, REFERENCE, JOB)
+
+# The apps whose rows a refused request must leave as they were (their history too).
+OUR_APPS = ("organisations", "programmes", "participants", "trackers", "milestones", "reviews")
+
+
+def build_world() -> dict:
+    """Create the teams, the users of every role and the North participant's objects."""
+    north, south = TeamFactory(name="North"), TeamFactory(name="South")
+    users = {
+        "admin": UserFactory(username="admin", role="Administrator", teams=[north]),
+        "other_admin": UserFactory(username="other", role="Administrator", teams=[south]),
+        "compliance": UserFactory(username="compliance", role="Compliance officer", teams=[north]),
+        "supervisor": UserFactory(username="supervisor", role="Supervisor"),
+        "data_fix": UserFactory(username="datafix", role="Data fix", is_staff=True),
+        "deactivated": UserFactory(username="gone", role="Administrator", teams=[north]),
+    }
+    programme = RestartProgrammeFactory()
+    FinancialMilestoneFactory(programme=programme, position=1, name="Job outcome")
+    participant = ParticipantFactory(
+        team=north,
+        programme=programme,
+        first_name=FIRST_NAME,
+        last_name=LAST_NAME,
+        nino=NINO,
+        reference=REFERENCE,
+    )
+    ParticipantFactory(team=south, programme=programme, last_name="Southerner")
+    organisation = OrganisationFactory(status="confirmed")
+    tracker = TrackerFactory(
+        participant=participant,
+        organisation=organisation,
+        description=JOB,
+        status=Tracker.Status.IN_REVIEW,
+        created_by=users["admin"],
+        start_date=datetime.date(2025, 1, 6),
+    )
+    sample = QaSample.objects.create(
+        drawn_by=users["supervisor"], percent=Decimal(100), seed=1, population=1
+    )
+    return {
+        **users,
+        "north": north,
+        "south": south,
+        "programme": programme,
+        "participant": participant,
+        "organisation": organisation,
+        "address": AddressFactory(organisation=organisation, is_primary=True),
+        "contact": Contact.objects.create(
+            organisation=organisation,
+            name="Sam",
+            email="sam@example.org",
+            phone="+441134960000",
+            owner=users["admin"],
+        ),
+        "tracker": tracker,
+        "document": EvidenceDocumentFactory(tracker=tracker, uploaded_by=users["admin"]),
+        "milestone": ParticipantMilestoneFactory(
+            participant=participant,
+            name="Job outcome",
+            status=ParticipantMilestone.Status.VERIFIED,
+        ),
+        "participant_import": start_import(
+            file_name="referrals.csv",
+            content=",".join(COLUMNS) + "\r\n",
+            uploaded_by=users["supervisor"],
+        ),
+        "claim_export": ClaimExport.objects.create(
+            created_by=users["supervisor"],
+            row_count=1,
+            content=f"Participant reference,NINO\r\n{REFERENCE},{NINO}\r\n",
+        ),
+        "sample": sample,
+        "sample_item": QaSampleItem.objects.create(sample=sample, tracker=tracker),
+        "review_reason": ReviewReason.objects.create(code="unreadable", label="Unreadable"),
+    }
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows each model of ours holds, history included: a refused request must
+    leave every one as it was (an update adds a history row)."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for app in OUR_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
