@@ -31,12 +31,15 @@ run: $(VENV)/.base
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# The suite runs on every core (pytest-xdist), each test file on one worker;
+# `make test PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= auto
 test lint bench: export SECRET_KEY ?= test-only-secret-key
 test: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .
