@@ -6,6 +6,9 @@ so only the team stands between them and the North participant; the insider is t
 member of staff in the North team, to show each page would have shown what it hides.
 """
 
+import io
+import zipfile
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
@@ -125,6 +128,11 @@ def test_object_of_the_users_own_team_is_shown(insider, world, url_name):
     assert response.status_code == 200
     if url_name == "trackers:document_download":
         assert text_of(response) == MINIMAL_PDF.decode()
+    elif url_name == "subject_access_export":
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            record = archive.read("record.json").decode()
+        assert [mark for mark in MARKS if mark in record] != []
     else:
         assert marks_in(response) != []
 
@@ -135,7 +143,8 @@ def test_list_of_another_team_never_shows_the_participant(
 ):
     url = MATRIX[url_name].url(world)
 
-    inside, outside = insider.get(url, query), outsider.get(url, query)
+    # A search for a NI number (or a reference) is answered by a redirect to its results.
+    inside, outside = insider.get(url, query, follow=True), outsider.get(url, query, follow=True)
 
     assert (inside.status_code, outside.status_code) == (200, 200)
     assert marks_in(inside, query) != [] or set(query.values()) & set(MARKS)
