@@ -1,4 +1,4 @@
-"""The account pages: signing in (password, then a code), setting up two-factor
+"""The account pages: the code after the password, setting up two-factor
 sign-in, recovery codes and changing the password."""
 
 import django_otp
