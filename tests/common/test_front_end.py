@@ -75,3 +75,13 @@ def test_front_end_keeps_everything_for_a_superuser_without_a_role(client, world
 
     assert response.status_code == 200
     assert LAST_NAME in response.content.decode()
+
+
+def test_front_end_menu_offers_data_fix_staff_only_the_admin(signed_in_as, world):
+    client = signed_in_as("data_fix")
+
+    page = client.get(reverse("accounts:account")).content.decode()
+
+    menu = page.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/admin/"' in menu
+    assert menu.count("<li>") == 1
