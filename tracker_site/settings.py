@@ -112,9 +112,15 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "common.forms.FormRenderer"
 
+# Each thread of a gunicorn worker keeps its own connection for DATABASE_CONN_MAX_AGE
+# seconds (0: a new one per request), checked before reuse so that a connection the
+# server dropped is replaced rather than failing the request. A PostgreSQL server needs
+# max_connections above workers * threads of every app server, plus the job workers.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -175,13 +181,37 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 
-# Evidence files are private: stored outside the web root and only served by views
-# that check permissions. No URL pattern serves MEDIA_URL; it is set only because
-# Django's tooling expects a value.
+# Evidence files (and every other stored file) are private: only served by views that
+# check permissions, and reached only through the storage API. STORAGE_BACKEND chooses
+# where they live: "local", a folder outside the web root (MEDIA_ROOT; no URL pattern
+# serves MEDIA_URL, set only because Django's tooling expects a value), or "s3", a
+# private bucket of AWS S3 or any S3-compatible store (common/storage.py).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+if STORAGE_BACKEND == "local":
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+    DEFAULT_STORAGE = {
+        "BACKEND": "common.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            # Empty: AWS itself; otherwise the store's address (MinIO, Ceph, a cloud's).
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Without keys boto3 looks for its own (AWS_* variables, an instance role).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_KEY_PREFIX", "").strip("/"),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND is local or s3, not {STORAGE_BACKEND!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -1,7 +1,8 @@
 """A tracker's evidence documents: upload, download and delete.
 
 Files are only ever served from here, after the same team check as every other page:
-there is no URL for the media folder.
+there is no URL for the media folder, and an object store gives none (common.storage).
+The file is read through the storage API, so it streams from either.
 """
 
 import logging
@@ -75,7 +76,7 @@ def document_upload(request: HttpRequest, participant_pk: int, pk: int) -> HttpR
 @require_GET
 def document_download(
     request: HttpRequest, participant_pk: int, pk: int, document_pk: int
-) -> FileResponse:
+) -> HttpResponse:
     document = get_document_for(request.user, participant_pk, pk, document_pk)
     record_access(request, document.tracker.participant, Kind.DOWNLOADED)
     try:
@@ -85,6 +86,15 @@ def document_download(
             "Evidence document %s is missing its stored file %s", document.pk, document.file.name
         )
         raise Http404("The file of this document is missing.") from None
+    except OSError:
+        # The store is down or refused (common.storage.StorageUnavailable), or a disk failed.
+        logger.exception("Could not read the stored file of evidence document %s", document.pk)
+        return HttpResponse(
+            "The file could not be fetched just now. Try again in a few minutes, and tell "
+            "your administrator if it keeps happening.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     # ?inline=1 shows it in the review page (a frame of this site only); otherwise the
     # browser saves it. Either way it is never run as a page of this site: its type is
     # the checked one (PDF, JPEG, PNG), never sniffed, and it may load nothing else.
