@@ -1,9 +1,13 @@
+import dataclasses
 import logging
 import os
 import re
+import uuid
 
+import boto3
 import pytest
 from clamav_client.clamd import ClamdError, ClamdUnixSocket
+from moto.server import ThreadedMotoServer
 
 from tests.factories import PASSWORD, ProgrammeFactory, TeamFactory, UserFactory
 from tests.tracker_site.world import build_world
@@ -59,6 +63,83 @@ def media_root(settings, tmp_path):
     """Stored files go to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> str:
+    """The address of a real S3-compatible server (moto's, in a thread of this process)
+    on a free port, for the tests' lifetime."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@dataclasses.dataclass(frozen=True)
+class Bucket:
+    """A bucket of the test S3 server, seen from outside the application."""
+
+    client: object
+    name: str
+    prefix: str
+
+    def keys(self) -> list[str]:
+        listed = self.client.list_objects_v2(Bucket=self.name)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def key_of(self, stored_name: str) -> str:
+        """The object key of a file the storage named ``stored_name``."""
+        return f"{self.prefix}/{stored_name}"
+
+
+S3_REGION = "eu-west-2"
+
+
+def s3_storage_settings(endpoint_url: str, bucket: str, prefix: str) -> dict:
+    """STORAGES' default as settings.py makes it for STORAGE_BACKEND=s3."""
+    return {
+        "BACKEND": "common.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "region_name": S3_REGION,
+            "access_key": "test-access-key",
+            "secret_key": "test-secret-key",
+            "location": prefix,
+        },
+    }
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings) -> Bucket:
+    """Every stored file goes to a new private bucket of the test S3 server: the default
+    storage (evidence, and any other file the application stores) is swapped to it."""
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name=S3_REGION,
+        aws_access_key_id="test-access-key",
+        aws_secret_access_key="test-secret-key",
+    )
+    name = f"evidence-{uuid.uuid4().hex[:12]}"
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": S3_REGION})
+    settings.STORAGES = settings.STORAGES | {
+        "default": s3_storage_settings(s3_server, name, "tracker-test")
+    }
+    # boto3 and the server log every request at DEBUG, which the tests' root logger keeps.
+    quiet = [
+        logging.getLogger(n) for n in ("botocore", "boto3", "s3transfer", "urllib3", "werkzeug")
+    ]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.WARNING)
+    yield Bucket(client=client, name=name, prefix="tracker-test")
+    for logger, level in zip(quiet, levels, strict=True):
+        logger.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
