@@ -115,7 +115,22 @@ def s3_storage_settings(endpoint_url: str, bucket: str, prefix: str) -> dict:
 
 
 @pytest.fixture
-def s3_bucket(s3_server, settings) -> Bucket:
+def quiet_s3_logs():
+    """boto3 and the S3 server log every request at DEBUG, which the tests' root logger
+    would keep: only their warnings and errors while the test runs."""
+    quiet = [
+        logging.getLogger(n) for n in ("botocore", "boto3", "s3transfer", "urllib3", "werkzeug")
+    ]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.WARNING)
+    yield
+    for logger, level in zip(quiet, levels, strict=True):
+        logger.setLevel(level)
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings, quiet_s3_logs) -> Bucket:
     """Every stored file goes to a new private bucket of the test S3 server: the default
     storage (evidence, and any other file the application stores) is swapped to it."""
     client = boto3.client(
@@ -130,16 +145,7 @@ def s3_bucket(s3_server, settings) -> Bucket:
     settings.STORAGES = settings.STORAGES | {
         "default": s3_storage_settings(s3_server, name, "tracker-test")
     }
-    # boto3 and the server log every request at DEBUG, which the tests' root logger keeps.
-    quiet = [
-        logging.getLogger(n) for n in ("botocore", "boto3", "s3transfer", "urllib3", "werkzeug")
-    ]
-    levels = [logger.level for logger in quiet]
-    for logger in quiet:
-        logger.setLevel(logging.WARNING)
-    yield Bucket(client=client, name=name, prefix="tracker-test")
-    for logger, level in zip(quiet, levels, strict=True):
-        logger.setLevel(level)
+    return Bucket(client=client, name=name, prefix="tracker-test")
 
 
 @pytest.fixture(autouse=True)

@@ -65,7 +65,7 @@ def point_storage_at_nothing(settings) -> None:
 
 
 @pytest.fixture
-def unreachable_store(settings):
+def unreachable_store(settings, quiet_s3_logs):
     point_storage_at_nothing(settings)
 
 
@@ -238,6 +238,55 @@ def test_retention_purge_deletes_the_participants_objects_only(
 
     assert list(EvidenceDocument.objects.all()) == [kept]
     assert s3_bucket.keys() == [s3_bucket.key_of(kept.file.name)]
+
+
+def test_retention_purge_with_the_store_down_logs_each_file_left(
+    north, s3_bucket, settings, django_capture_on_commit_callbacks, caplog
+):
+    old = EvidenceDocumentFactory(tracker=TrackerFactory(participant__team=north))
+    Participant.objects.filter(pk=old.tracker.participant_id).update(
+        programme_start_date=datetime.date(2025, 1, 1)
+    )
+    expire(old.tracker.participant, ended=datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC))
+    point_storage_at_nothing(settings)
+
+    with (
+        mock.patch("django.utils.timezone.now", return_value=NOW),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("purge_expired_participants", stdout=io.StringIO())
+
+    assert EvidenceDocument.objects.count() == 0
+    assert [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("tracker_site")
+    ] == [
+        ("INFO", "Retention purge: 1 participants, 6 rows, 0 referral files deleted"),
+        ("ERROR", f"Retention purge could not delete the stored file {old.file.name}"),
+    ]
+
+
+def test_load_demo_stores_its_evidence_in_the_bucket(s3_bucket):
+    call_command("load_demo", stdout=io.StringIO())
+
+    names = EvidenceDocument.objects.values_list("file", flat=True)
+    assert len(names) > 0
+    assert s3_bucket.keys() == sorted(s3_bucket.key_of(name) for name in names)
+
+
+def test_subject_access_export_names_an_object_gone_from_the_bucket(
+    supervisor_client, north, s3_bucket
+):
+    document = EvidenceDocumentFactory(tracker=TrackerFactory(participant__team=north))
+    s3_bucket.client.delete_object(Bucket=s3_bucket.name, Key=s3_bucket.key_of(document.file.name))
+
+    response = supervisor_client.get(
+        reverse("subject_access_export", args=[document.tracker.participant_id])
+    )
+
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    held = json.loads(archive.read("record.json"))
+    assert (held["evidence_files"], held["missing_files"]) == ([], [document.file.name])
+    assert archive.namelist() == ["record.json"]
 
 
 def test_storage_never_overwrites_a_stored_object(s3_bucket):

@@ -13,6 +13,7 @@ An uploaded referral file is ephemeral (DWP: 4 weeks): it is kept for
 """
 
 import datetime
+import logging
 import operator
 from collections import Counter
 from functools import reduce
@@ -28,6 +29,8 @@ from participants.models import Participant, ParticipantImport
 from programmes.models import Programme
 from tracker_site.privacy.held import held_on
 from trackers.models import EvidenceDocument
+
+logger = logging.getLogger(__name__)
 
 ClaimStatus = ParticipantMilestone.ClaimStatus
 OPEN_CLAIMS = [ClaimStatus.CLAIMED, ClaimStatus.ON_HOLD]
@@ -77,9 +80,20 @@ def purge_participant(*, participant: Participant) -> Counter[type[Model]]:
     # included (the history querysets are read after them).
     for rows in held.values():
         rows.delete()
-    storage = EvidenceDocument._meta.get_field("file").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in sorted(files) if name])
+    transaction.on_commit(lambda: _delete_files(sorted(name for name in files if name)))
     return counted
+
+
+def _delete_files(names: list[str]) -> None:
+    """Delete the stored files (the folder's or the bucket's). One the store will not
+    delete now is logged by its name (random, never personal data) for removing by hand,
+    and the purge goes on: its rows are already gone, so stopping would help nothing."""
+    storage = EvidenceDocument._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Retention purge could not delete the stored file %s", name)
 
 
 def expired_imports(*, today: datetime.date) -> QuerySet[ParticipantImport]:
