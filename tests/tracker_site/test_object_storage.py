@@ -45,8 +45,6 @@ NOT_SAVED = (
     "The files could not be saved, so nothing was uploaded. Try again in a few minutes, "
     "and tell your administrator if it keeps happening."
 )
-# Hostile files the suite refuses without a clamd.
-REFUSED = {name: case for name, case in HOSTILE.items() if not case.needs_clamd}
 
 
 @pytest.fixture
@@ -122,10 +120,13 @@ def test_stored_evidence_has_no_public_grant_and_no_url(administrator_client, tr
         document.file.url  # noqa: B018
 
 
-@pytest.mark.parametrize("case", REFUSED.values(), ids=REFUSED.keys())
+@pytest.mark.parametrize("case", HOSTILE.values(), ids=HOSTILE.keys())
 def test_document_upload_of_a_hostile_file_leaves_no_object(
-    administrator_client, tracker, s3_bucket, case
+    request, administrator_client, tracker, s3_bucket, case
 ):
+    if case.needs_clamd:
+        request.getfixturevalue("clamd")
+
     response = post_to_upload_page(administrator_client, tracker, case.name, case.build())
 
     assert response.context["form"].errors == {"files": [case.message]}
@@ -287,6 +288,23 @@ def test_subject_access_export_names_an_object_gone_from_the_bucket(
     held = json.loads(archive.read("record.json"))
     assert (held["evidence_files"], held["missing_files"]) == ([], [document.file.name])
     assert archive.namelist() == ["record.json"]
+
+
+def test_subject_access_export_with_the_store_down_says_so_and_exports_nothing(
+    supervisor_client, north, s3_bucket, settings
+):
+    document = EvidenceDocumentFactory(tracker=TrackerFactory(participant__team=north))
+    point_storage_at_nothing(settings)
+
+    response = supervisor_client.get(
+        reverse("subject_access_export", args=[document.tracker.participant_id])
+    )
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().startswith(
+        "The evidence files could not be fetched just now, so nothing was exported."
+    )
 
 
 def test_storage_never_overwrites_a_stored_object(s3_bucket):
