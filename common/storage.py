@@ -40,8 +40,8 @@ def _as_os_errors(action: str, name: str) -> Iterator[None]:
 class PrivateS3Storage(S3Storage):
     """An S3 bucket (AWS, or any S3-compatible store) holding private files."""
 
-    # Files of an upload spool to disk past 2 MB instead of filling the worker's memory
-    # (django-storages' default keeps every byte of a download in memory).
+    # A file read from the bucket spools to a temporary file past 2 MB instead of filling
+    # the worker's memory (django-storages' default keeps every byte of it in memory).
     max_memory_size = 2 * 1024 * 1024
     # Never replace a stored file with another of the same name.
     file_overwrite = False
