@@ -4,10 +4,8 @@ import os
 import re
 import uuid
 
-import boto3
 import pytest
 from clamav_client.clamd import ClamdError, ClamdUnixSocket
-from moto.server import ThreadedMotoServer
 
 from tests.factories import PASSWORD, ProgrammeFactory, TeamFactory, UserFactory
 from tests.tracker_site.world import build_world
@@ -69,6 +67,9 @@ def media_root(settings, tmp_path):
 def s3_server() -> str:
     """The address of a real S3-compatible server (moto's, in a thread of this process)
     on a free port, for the tests' lifetime."""
+    # Imported here: moto and boto3 take most of a second, which only these tests need.
+    from moto.server import ThreadedMotoServer
+
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -133,6 +134,8 @@ def quiet_s3_logs():
 def s3_bucket(s3_server, settings, quiet_s3_logs) -> Bucket:
     """Every stored file goes to a new private bucket of the test S3 server: the default
     storage (evidence, and any other file the application stores) is swapped to it."""
+    import boto3
+
     client = boto3.client(
         "s3",
         endpoint_url=s3_server,
