@@ -11,8 +11,9 @@ count facets. ``LargeTableAdmin`` replaces those three:
   that is not there.
 - ``search_fields`` entries marked ``=`` are identifiers (references, NINOs, postcodes,
   email addresses): a search term shaped like one is normalised the way the column is
-  stored and looked up with ``=``, which the unique indexes answer; only the other fields
-  are searched as free text, and only when the term is not shaped like an identifier.
+  stored and looked up with ``=``, which the unique indexes answer. The other fields are
+  searched as free text only when the term is not shaped like an identifier or no row
+  has that identifier ("fork-lift", a reference typed in part).
 """
 
 import math
@@ -30,9 +31,9 @@ from django.utils.text import smart_split, unescape_string_literal
 from common.pagination import COUNT_LIMIT, MAX_PAGE
 from common.uk import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
-# A reference is one word of letters, digits and separators with at least one digit
-# ("RS000123", "CPA4/2021/17"): names and job titles are not.
-REFERENCE_RE = re.compile(r"^(?=.*\d)[A-Z0-9/_.-]{3,30}$")
+# A reference is one word of letters, digits and separators with at least one digit or
+# separator ("RS000123", "CPA4/2021/17", "RS-OLD"): most names and job titles are not.
+REFERENCE_RE = re.compile(r"^(?=.*[\d/_.-])[A-Z0-9/_.-]{3,30}$")
 
 
 def reference_values(term: str) -> list[str]:
@@ -98,11 +99,40 @@ class LargeTablePaginator(Paginator):
     @cached_property
     def _counted(self) -> tuple[int, bool, bool]:
         """(count, exact, estimated)."""
-        estimate = self._whole_table_estimate()
-        if estimate is not None and estimate > COUNT_LIMIT:
-            return estimate, False, True
-        counted = self.object_list.order_by()[: COUNT_LIMIT + 1].count()
+        queryset = self.object_list
+        if not hasattr(queryset, "query"):
+            return len(queryset), True, False
+        if self._may_estimate():
+            return self._estimate_or_count()
+        counted = queryset.order_by()[: COUNT_LIMIT + 1].count()
         return counted, counted <= COUNT_LIMIT, False
+
+    def _may_estimate(self) -> bool:
+        """The planner's estimate stands for the whole table only: no WHERE, on PostgreSQL."""
+        query = self.object_list.query
+        vendor = connections[self.object_list.db].vendor
+        return vendor == "postgresql" and not query.where and not query.distinct
+
+    def _estimate_or_count(self) -> tuple[int, bool, bool]:
+        """The table's ``reltuples`` if it is above COUNT_LIMIT, else a count up to it, in
+        one query: the count is a subquery that PostgreSQL runs only if it is needed.
+        (``reltuples`` is -1 until the table has been analysed.)"""
+        queryset = self.object_list
+        connection = connections[queryset.db]
+        capped, params = (
+            queryset.order_by().values("pk")[: COUNT_LIMIT + 1].query.sql_with_params()
+        )
+        sql = (  # noqa: S608 - the ORM's own SQL for the count; every value is a parameter
+            "SELECT CASE WHEN e.n > %s THEN e.n"
+            f" ELSE (SELECT COUNT(*) FROM ({capped}) capped) END, e.n > %s"
+            " FROM (SELECT COALESCE((SELECT reltuples::bigint FROM pg_class"
+            " WHERE oid = to_regclass(%s)), -1) AS n) e"
+        )
+        table = connection.ops.quote_name(queryset.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [COUNT_LIMIT, *params, COUNT_LIMIT, table])
+            count, estimated = cursor.fetchone()
+        return count, not estimated and count <= COUNT_LIMIT, estimated
 
     @property
     def count(self) -> int:
@@ -124,23 +154,6 @@ class LargeTablePaginator(Paginator):
         if not self.count_is_exact:
             return f"More than {COUNT_LIMIT:,}"
         return f"{self.count:,}"
-
-    def _whole_table_estimate(self) -> int | None:
-        queryset = self.object_list
-        if not hasattr(queryset, "query"):
-            return None
-        query = queryset.query
-        connection = connections[queryset.db]
-        if connection.vendor != "postgresql" or query.where or query.distinct:
-            return None
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)",
-                [connection.ops.quote_name(queryset.model._meta.db_table)],
-            )
-            row = cursor.fetchone()
-        # -1 (or 0) until the table has been analysed: count instead.
-        return row[0] if row and row[0] > 0 else None
 
     def validate_number(self, number) -> int:
         if self.count_is_exact:
@@ -172,8 +185,8 @@ class LargeTablePaginator(Paginator):
             return
         number = self.validate_number(number)
         has_next = self._has_next.get(number, True)
-        # Pages known to be full: all before the lower bound, and those up to this one.
-        sure = 0 if self.count_is_estimate else math.floor(COUNT_LIMIT / self.per_page)
+        # Pages known to exist: those the lower bound fills, and those up to this one.
+        sure = 0 if self.count_is_estimate else math.ceil((COUNT_LIMIT + 1) / self.per_page)
         last = max(sure, number + int(has_next))
         yield from Paginator(range(last), 1).get_elided_page_range(
             number, on_each_side=on_each_side, on_ends=on_ends
@@ -198,8 +211,9 @@ class LargeTableAdmin:
     """A ModelAdmin mixin for models with many rows (see the module's docstring).
 
     Mark identifier fields in ``search_fields`` with ``=``: a term shaped like one of them
-    is matched exactly there and nowhere else; other terms search the remaining fields
-    (``^`` prefix, ``@`` full text or plain ``icontains``, as stock Django).
+    is matched exactly there; other terms, and identifiers no row has, search the
+    remaining fields (``^`` prefix, ``@`` full text or plain ``icontains``, as stock
+    Django, or what ``free_text_search`` does instead).
     """
 
     paginator = LargeTablePaginator
@@ -215,7 +229,9 @@ class LargeTableAdmin:
         free_text = [field for field in fields if not field.startswith("=")]
         exact = identifier_q(identifiers, search_term) if identifiers else None
         if exact is not None:
-            return queryset.filter(exact), self._spawn_duplicates(identifiers)
+            found = queryset.filter(exact)
+            if not free_text or found.exists():
+                return found, self._spawn_duplicates(identifiers)
         if not free_text:
             return queryset.none(), False
         return self.free_text_search(queryset, free_text, search_term)
