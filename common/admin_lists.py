@@ -81,6 +81,14 @@ def identifier_q(lookups: list[str], term: str) -> Q | None:
     return q or None
 
 
+ESTIMATE_OR_COUNT_SQL = (
+    "SELECT CASE WHEN e.n > %s THEN e.n"
+    " ELSE (SELECT COUNT(*) FROM ({capped}) capped) END, e.n > %s"
+    " FROM (SELECT COALESCE((SELECT reltuples::bigint FROM pg_class"
+    " WHERE oid = to_regclass(%s)), -1) AS n) e"
+)
+
+
 class LargeTablePaginator(Paginator):
     """A paginator that never counts more than COUNT_LIMIT + 1 rows.
 
@@ -119,15 +127,9 @@ class LargeTablePaginator(Paginator):
         (``reltuples`` is -1 until the table has been analysed.)"""
         queryset = self.object_list
         connection = connections[queryset.db]
-        capped, params = (
-            queryset.order_by().values("pk")[: COUNT_LIMIT + 1].query.sql_with_params()
-        )
-        sql = (  # noqa: S608 - the ORM's own SQL for the count; every value is a parameter
-            "SELECT CASE WHEN e.n > %s THEN e.n"
-            f" ELSE (SELECT COUNT(*) FROM ({capped}) capped) END, e.n > %s"
-            " FROM (SELECT COALESCE((SELECT reltuples::bigint FROM pg_class"
-            " WHERE oid = to_regclass(%s)), -1) AS n) e"
-        )
+        capped, params = queryset.order_by().values("pk")[: COUNT_LIMIT + 1].query.sql_with_params()
+        # The ORM's own SQL for the count; every value is a parameter.
+        sql = ESTIMATE_OR_COUNT_SQL.replace("{capped}", capped)
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(sql, [COUNT_LIMIT, *params, COUNT_LIMIT, table])

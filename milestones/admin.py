@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_forms import IdAutocompleteAdmin
@@ -12,6 +13,9 @@ class ParticipantMilestoneAdmin(IdAutocompleteAdmin, LargeTableAdmin, SimpleHist
 
     list_display = ["participant", "name", "projected_date", "status", "claim_status"]
     list_filter = ["status", "claim_status", "kind"]
+    # The model's order with the participant's id, not its name, breaking ties: ordering
+    # by the participant's name would join and sort every row (milestone_admin_order).
+    ordering = [F("projected_date").asc(nulls_last=True), "participant_id", "id"]
     list_select_related = ["participant"]
     search_fields = ["=participant__reference", "=participant__nino"]
     search_help_text = "A participant's reference or National Insurance number."

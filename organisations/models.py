@@ -264,8 +264,8 @@ class PostcodeAddress(AddressFields):
         ordering = ["postcode", "line_1", "id"]
         verbose_name = "address file entry"
         verbose_name_plural = "address file"
-        # The default order (the admin's changelist): no sort of the whole table.
-        indexes = [models.Index(fields=["postcode", "line_1", "id"], name="postcode_address_order")]
+        # The default order is read from postcode_address_unique's index (postcode,
+        # line_1, ...), sorting only rows with the same postcode and first line by id.
         constraints = [
             models.UniqueConstraint(
                 fields=["postcode", "line_1", "line_2", "line_3", "town"],

@@ -23,12 +23,6 @@ class Migration(migrations.Migration):
             model_name="organisation",
             index=models.Index(fields=["name", "id"], name="organisation_name_order"),
         ),
-        migrations.AddIndex(
-            model_name="postcodeaddress",
-            index=models.Index(
-                fields=["postcode", "line_1", "id"], name="postcode_address_order"
-            ),
-        ),
         trigram_index("organisations_organisation", "name", "organisation_name_trgm"),
         trigram_index("organisations_contact", "name", "contact_name_trgm"),
     ]
