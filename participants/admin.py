@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_forms import IdAutocompleteAdmin, VersionedAdmin
-from common.admin_lists import LargeTableAdmin, identifier_q
+from common.admin_lists import LargeTableAdmin
 from participants.access import participants_for, sees_every_team
 from participants.models import AccessLogEntry, Participant, ParticipantImport, Team
 
@@ -28,10 +28,7 @@ class ParticipantAdmin(VersionedAdmin, IdAutocompleteAdmin, LargeTableAdmin, Sim
     def get_queryset(self, request):
         return participants_for(request.user)
 
-    def get_search_results(self, request, queryset, search_term):
-        exact = identifier_q(["reference", "nino"], search_term)
-        if exact is not None and queryset.filter(exact).exists():
-            return queryset.filter(exact), False
+    def free_text_search(self, queryset, fields, search_term):
         return queryset.search(search_term), False
 
 
