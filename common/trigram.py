@@ -1,9 +1,11 @@
 """Trigram indexes for the admin's free-text searches, created on PostgreSQL only.
 
 Django's ``icontains`` becomes ``UPPER(col::text) LIKE UPPER('%term%')`` on PostgreSQL, so
-a GIN trigram index on ``UPPER(col)`` answers it where a B-tree cannot; SQLite has no
-such index and scans (see README "Django admin at scale"). Used by the migrations of the
-apps that own the columns.
+a GIN trigram index on ``UPPER(col)`` answers it where a B-tree cannot. SQLite has no
+such index: there a free-text admin search reads the table until it has filled a page
+(quick for a common word) or reached the end (a rare one: a scan, ~100k trackers or
+~40k organisations at a prime provider's). Used by the migrations of the apps that own
+the columns.
 """
 
 from django.db import migrations

@@ -24,7 +24,7 @@ class TrackerAdmin(VersionedAdmin, IdAutocompleteAdmin, LargeTableAdmin, SimpleH
     list_filter = ["type", "status"]
     list_select_related = ["participant", "organisation"]
     # The description is searched through a trigram index on PostgreSQL; on SQLite
-    # it is a scan of the table (README "Django admin at scale").
+    # a rare word scans the table (common/trigram.py).
     search_fields = ["=participant__reference", "=participant__nino", "description"]
     search_help_text = (
         "A participant's reference or National Insurance number, or words of the job title."
