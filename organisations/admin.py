@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_forms import IdAutocompleteAdmin, VersionedAdmin
+from common.admin_lists import LargeTableAdmin
 from organisations.models import Address, Contact, Organisation, PostcodeAddress
 
 
@@ -27,39 +28,38 @@ class ContactInline(IdAutocompleteAdmin, admin.StackedInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionedAdmin, IdAutocompleteAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(VersionedAdmin, IdAutocompleteAdmin, LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["name", "type", "status", "category", "owner"]
     list_filter = ["status", "type", "category"]
     list_select_related = ["owner"]
-    search_fields = ["name", "=addresses__postcode"]
-    show_full_result_count = False
+    # A postcode is looked up exactly; a name through a trigram index on PostgreSQL.
+    search_fields = ["=addresses__postcode", "name"]
+    search_help_text = "Words of the name, or a postcode of one of its addresses."
     autocomplete_fields = ["owner", "confirmed_by"]
     readonly_fields = ["version", "created_at"]
     inlines = [AddressInline, ContactInline]
 
 
 @admin.register(Address)
-class AddressAdmin(SimpleHistoryAdmin):
+class AddressAdmin(IdAutocompleteAdmin, LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["line_1", "town", "postcode", "organisation", "is_primary"]
     list_select_related = ["organisation"]
     search_fields = ["=postcode", "organisation__name"]
-    raw_id_fields = ["organisation"]
-    show_full_result_count = False
+    search_help_text = "A postcode, or words of the organisation's name."
+    autocomplete_fields = ["organisation"]
 
 
 @admin.register(Contact)
-class ContactAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
+class ContactAdmin(IdAutocompleteAdmin, LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["name", "role", "email", "phone", "organisation"]
     list_select_related = ["organisation"]
-    search_fields = ["name", "=email", "organisation__name"]
-    raw_id_fields = ["organisation", "address"]
-    autocomplete_fields = ["owner"]
-    show_full_result_count = False
+    search_fields = ["=email", "name", "organisation__name"]
+    search_help_text = "An email address, or words of the contact's or organisation's name."
+    autocomplete_fields = ["organisation", "address", "owner"]
 
 
 @admin.register(PostcodeAddress)
-class PostcodeAddressAdmin(admin.ModelAdmin):
+class PostcodeAddressAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["line_1", "line_2", "town", "postcode"]
     search_fields = ["=postcode"]
     search_help_text = "The full postcode, for example LS1 4AP."
-    show_full_result_count = False

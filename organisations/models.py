@@ -130,7 +130,11 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["status", "name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            # The default order (the admin's changelist): no sort of the whole table.
+            models.Index(fields=["name", "id"], name="organisation_name_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -198,6 +202,8 @@ class Address(AddressFields):
     class Meta:
         ordering = ["-is_primary", "line_1", "id"]
         verbose_name_plural = "addresses"
+        # The default order (the admin's changelist): no sort of the whole table.
+        indexes = [models.Index(fields=["-is_primary", "line_1", "id"], name="address_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation"],
@@ -232,6 +238,8 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        # The default order (the admin's changelist): no sort of the whole table.
+        indexes = [models.Index(fields=["name", "id"], name="contact_name_order")]
 
     def __str__(self) -> str:
         return self.name
@@ -256,6 +264,8 @@ class PostcodeAddress(AddressFields):
         ordering = ["postcode", "line_1", "id"]
         verbose_name = "address file entry"
         verbose_name_plural = "address file"
+        # The default order is read from postcode_address_unique's index (postcode,
+        # line_1, ...), sorting only rows with the same postcode and first line by id.
         constraints = [
             models.UniqueConstraint(
                 fields=["postcode", "line_1", "line_2", "line_3", "town"],

@@ -2,7 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_forms import IdAutocompleteAdmin, VersionedAdmin
-from participants.access import participants_for
+from common.admin_lists import LargeTableAdmin
+from participants.access import participants_for, sees_every_team
 from participants.models import AccessLogEntry, Participant, ParticipantImport, Team
 
 
@@ -13,27 +14,28 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(VersionedAdmin, IdAutocompleteAdmin, SimpleHistoryAdmin):
+class ParticipantAdmin(VersionedAdmin, IdAutocompleteAdmin, LargeTableAdmin, SimpleHistoryAdmin):
     list_display = ["reference", "last_name", "first_name", "nino", "postcode", "team", "programme"]
     list_filter = ["team", "programme"]
     list_select_related = ["team", "programme"]
-    # The admin searches like the grid, through the trigram index (see get_search_results).
-    search_fields = ["search_text"]
+    # A reference or NINO is looked up exactly (the unique indexes); anything else, or a
+    # reference typed only in part, is searched like the grid, through the trigram index.
+    search_fields = ["=reference", "=nino", "search_text"]
     search_help_text = "Name, reference, National Insurance number or postcode."
-    show_full_result_count = False
-    autocomplete_fields = ["adviser"]
+    autocomplete_fields = ["adviser", "team", "programme"]
     readonly_fields = ["version", "created_at", "updated_at"]
 
     def get_queryset(self, request):
         return participants_for(request.user)
 
-    def get_search_results(self, request, queryset, search_term):
+    def free_text_search(self, queryset, fields, search_term):
         return queryset.search(search_term), False
 
 
 @admin.register(ParticipantImport)
 class ParticipantImportAdmin(admin.ModelAdmin):
     list_display = ["file_name", "uploaded_by", "uploaded_at", "imported_at", "imported_count"]
+    list_select_related = ["uploaded_by"]
     readonly_fields = [f.name for f in ParticipantImport._meta.fields]
     exclude = ["content"]
 
@@ -42,18 +44,22 @@ class ParticipantImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(admin.ModelAdmin):
+class AccessLogEntryAdmin(LargeTableAdmin, admin.ModelAdmin):
     """The read-access log, to look at only: nobody may add, change or delete a row."""
 
     list_display = ["at", "user", "participant", "kind", "url_name", "path"]
-    list_filter = ["kind"]
+    # A date filter, not date_hierarchy: the hierarchy's years and months are a DISTINCT
+    # over every row of the log.
+    list_filter = ["kind", "at"]
     list_select_related = ["user", "participant"]
-    search_fields = ["participant__reference", "user__username"]
-    date_hierarchy = "at"
-    show_full_result_count = False
+    search_fields = ["=participant__reference", "=participant__nino", "user__username"]
+    search_help_text = "A participant's reference or National Insurance number, or a username."
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(participant__in=participants_for(request.user))
+        queryset = super().get_queryset(request)
+        if sees_every_team(request.user):
+            return queryset
+        return queryset.filter(participant__in=participants_for(request.user))
 
     def has_add_permission(self, request):
         return False

@@ -76,6 +76,8 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-id"]
+        # The default order (the admin's changelist): no sort of the whole table.
+        indexes = [models.Index(fields=["-decided_at", "-id"], name="decision_order")]
         permissions = [
             ("review_tracker", "Can take, release and decide on trackers of their teams"),
             ("assign_reviews", "Can see every reviewer's caseload and reassign trackers"),

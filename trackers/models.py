@@ -116,6 +116,8 @@ class Tracker(models.Model):
             models.Index(fields=["participant", "start_date"], name="tracker_participant_start"),
             models.Index(fields=["assignee", "status"], name="tracker_assignee_status"),
             models.Index(fields=["status", "submitted_at"], name="tracker_review_queue"),
+            # The default order (the admin's changelist): no sort of the whole table.
+            models.Index(fields=["-start_date", "-id"], name="tracker_start_order"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -204,6 +206,8 @@ class EvidenceDocument(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        # The default order (the admin's changelist): no sort of the whole table.
+        indexes = [models.Index(fields=["uploaded_at", "id"], name="document_upload_order")]
         permissions = [("delete_evidence", "Can delete evidence documents")]
 
     def __str__(self) -> str:
