@@ -340,6 +340,14 @@ class Seeder:
         statuses, weights = zip(*STATUSES, strict=True)
         submitted = datetime.datetime(2026, 11, 1, 9, 0, tzinfo=datetime.UTC)
 
+        skewed_jobs = []
+
+        def employer() -> Organisation:
+            if len(skewed_jobs) < skewed:
+                skewed_jobs.append(1)
+                return self.employers[0]
+            return rng.choice(self.employers[1:])
+
         def tracker(number: int, owner: int) -> Tracker:
             participant = self.people[owner]
             start = participant.programme_start_date + datetime.timedelta(
@@ -358,11 +366,7 @@ class Seeder:
                 else submitted + datetime.timedelta(minutes=number),
                 assignee=self.compliance if status == Tracker.Status.IN_REVIEW else None,
                 description="Self-employed gardener" if self_employed else rng.choice(JOB_TITLES),
-                organisation=None
-                if self_employed
-                else self.employers[0]
-                if number < skewed
-                else rng.choice(self.employers[1:]),
+                organisation=None if self_employed else employer(),
                 start_date=start,
                 end_date=end if rng.random() < 0.4 and end <= TODAY else None,
                 weekly_hours=Decimal(rng.choice(["8", "16", "20", "30", "37.5"])),
