@@ -309,7 +309,7 @@ class Seeder:
 
         def participant(number: int) -> Participant:
             last = rng.choice(LAST) + ("" if rng.random() < 0.8 else f"-{rng.choice(LAST)}")
-            adviser = self.advisers[0] if number < skewed else rng.choice(self.advisers[1:])
+            adviser = self.advisers[0 if number < skewed else rng.randrange(1, len(self.advisers))]
             return Participant(
                 reference=f"{REFERENCE_PREFIX}{number:07d}",
                 first_name=rng.choice(FIRST),
@@ -346,7 +346,7 @@ class Seeder:
             if len(skewed_jobs) < skewed:
                 skewed_jobs.append(1)
                 return self.employers[0]
-            return rng.choice(self.employers[1:])
+            return self.employers[rng.randrange(1, len(self.employers))]
 
         def tracker(number: int, owner: int) -> Tracker:
             participant = self.people[owner]
