@@ -33,7 +33,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib import admin  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -190,6 +190,8 @@ def measure(pages_: list[Page], rounds: int, warmup: int) -> None:
         for page in pages_:
             if page.rounds is not None and number >= page.rounds:
                 continue
+            # Each request empties the query log (request_started): start from empty.
+            reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
                 page.go()
