@@ -173,8 +173,9 @@ def admin_pages(superuser: Client, reference: str) -> list[Page]:
         for site, group in ((admin.site, "admin"), (default_admin, "default admin")):
             url = reverse(f"{site.name}:{name}_changelist")
             for search in searches:
+                shown = "by reference" if search == reference else f"'{search}'"
                 title = f"{group}: {model._meta.verbose_name_plural}" + (
-                    f", search '{search}'" if search else ""
+                    f", search {shown}" if search else ""
                 )
                 query = f"?q={search}" if search else ""
                 result.append(Page(title, get(superuser, url + query), group=group))
