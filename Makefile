@@ -46,9 +46,12 @@ lint: $(VENV)/.test
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff format --check .
 
+# Every page at 10k and 250k participants (SQLite; PostgreSQL too when
+# BENCH_DATABASE_URL=postgres://user@host:port names a server), then a load run; the
+# report goes to benchmarks/results/. A quick run: make bench BENCH_ARGS="--sizes 10k
+# --rounds 10 --no-load". Options: $(BIN)/python -m benchmarks.run --help.
 bench: $(VENV)/.test
-	$(BIN)/python -m benchmarks.grid $(BENCH_ARGS)
-	$(BIN)/python -m benchmarks.recalculate
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 # The main pages and dialogs at desktop and phone widths, into screenshots/ (git-ignored).
 screenshots: $(VENV)/.test
