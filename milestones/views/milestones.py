@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.htmx import template_for
-from common.pagination import page_of
+from common.pagination import keyset_page_of
 from common.spreadsheets import csv_lines
 from milestones.forecast import forecast as forecast_of
 from milestones.forms import ClaimForm, MilestoneFilterForm
@@ -31,7 +31,7 @@ def milestone_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = MilestoneFilterForm(request.GET or None, teams=teams_for(request.user))
     milestones = form.filter(_visible_milestones(request.user).for_list(), today=today)
-    page, query = page_of(request, milestones)
+    page, query = keyset_page_of(request, milestones, form.keyset)
     return render(
         request,
         template_for(request, "milestones/milestone_list.html", "milestone-results"),
