@@ -5,9 +5,10 @@ from django.core import mail
 from django.urls import reverse
 from pytest_django.asserts import assertTemplateUsed
 
+from common.pagination import encode_cursor
 from participants.models import Participant
-from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory
 from tests.common.paging import page_link
+from tests.factories import ParticipantFactory, ProgrammeFactory, UserFactory
 from tests.participants.helpers import participant_data
 
 pytestmark = pytest.mark.django_db
@@ -362,3 +363,30 @@ def test_participant_create_is_forbidden_to_compliance(client, compliance, north
 
     assert response.status_code == 403
     assert Participant.objects.count() == 0
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_participant_list_page_after_a_cursor_query_count_is_constant(
+    administrator_client, north, administrator, rows, settings, django_assert_num_queries
+):
+    settings.PAGE_SIZE = 3
+    first = ParticipantFactory(team=north, last_name="Aaron")
+    ParticipantFactory.create_batch(rows, team=north, adviser=administrator, last_name="Zed")
+    cursor = encode_cursor(2, [first.last_name, first.first_name, first.pk])
+
+    # as the first page, and the count (a page after another)
+    with django_assert_num_queries(11):
+        response = administrator_client.get(LIST_URL, {"after": cursor})
+
+    assert [p.last_name for p in response.context["page"].rows] == ["Zed"] * rows
+
+
+def test_participant_list_tampered_cursor_is_the_first_page_said_so(administrator_client, north):
+    ParticipantFactory(reference="N1", team=north)
+
+    response = administrator_client.get(LIST_URL, {"before": "eyJub3QiOiJ0aGlzIn0"})
+
+    assert (references(response), response.context["page"].number) == (["N1"], 1)
+    assert (
+        "That page link could not be read, so this is the first page." in response.content.decode()
+    )
