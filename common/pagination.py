@@ -96,6 +96,11 @@ class Keyset:
     fields: tuple[str, ...]
     descending: bool = False
     nulls_last: bool = False
+    # The least value of the first field that the list holds, when its filter says so in a
+    # way the index cannot use ("on or after today, or no date"): repeated as a plain
+    # bound on the dated rows, so that the first page starts its index scan there rather
+    # than walking every row before it. Ascending keysets only.
+    least: Any = None
 
     def ordering(self) -> list:
         """The order as ``order_by`` takes it (what the whole list, or its export, uses)."""
@@ -118,6 +123,8 @@ class Keyset:
             return [self._beyond(queryset, self.fields, key, backwards=backwards)]
         first, *rest = self.fields
         dated = queryset.filter(**{f"{first}__isnull": False})
+        if self.least is not None:
+            dated = dated.filter(**{f"{first}__gte": self.least})
         undated = queryset.filter(**{f"{first}__isnull": True})
         if key is None:
             return [self._beyond(dated, self.fields, None, backwards=False),

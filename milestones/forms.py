@@ -1,5 +1,6 @@
 """The Milestones page filters and the claim form."""
 
+import dataclasses
 import datetime
 
 from django import forms
@@ -80,6 +81,8 @@ class MilestoneFilterForm(forms.Form):
             queryset = queryset.due_within(data["due_within"], today=today)
         when = data.get("when") or self._default_when(data)
         self.keyset = self.KEYSETS[when]
+        if when == self.When.UPCOMING:
+            self.keyset = dataclasses.replace(self.keyset, least=today)
         return self._in_order(queryset, when, today=today).order_by(*self.keyset.ordering())
 
     def _default_when(self, data) -> str:

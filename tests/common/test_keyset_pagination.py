@@ -2,9 +2,11 @@
 and NULL dates included, on either engine; a cursor that was not made by the list is
 the first page, never an error."""
 
+import dataclasses
 import datetime
 
 import pytest
+from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,14 +72,23 @@ def store(participant, projected):
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(projected=st.lists(dates, max_size=14), per_page=st.integers(1, 4))
+@given(
+    projected=st.lists(dates, max_size=14),
+    per_page=st.integers(1, 4),
+    upcoming=st.booleans(),
+)
 def test_keyset_walk_gives_the_ordered_list_with_ties_and_nulls_last(
-    participant, projected, per_page
+    participant, projected, per_page, upcoming
 ):
     milestones = store(participant, projected)
+    keyset = BY_DATE
+    if upcoming:  # as the Milestones page's "upcoming": from a day on, or no date
+        since = DAY + datetime.timedelta(1)
+        milestones = milestones.filter(Q(projected_date__gte=since) | Q(projected_date=None))
+        keyset = dataclasses.replace(BY_DATE, least=since)
     expected = list(milestones.order_by(*BY_DATE.ordering()))
 
-    forward, backward, numbers = walk(milestones, BY_DATE, per_page)
+    forward, backward, numbers = walk(milestones, keyset, per_page)
 
     assert forward == expected
     assert backward == expected
