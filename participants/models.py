@@ -68,9 +68,14 @@ class ParticipantQuerySet(models.QuerySet):
         SQLite, which needs MATCH. Terms shorter than three characters cannot use a
         trigram index on either engine and fall back to a scan, which pagination bounds.
         """
+        terms = search_terms(text)
+        if len(terms) == 1 and NINO_RE.match(terms[0].upper()):
+            # A whole NINO is one participant's: the unique index finds it at once, where
+            # its trigrams ("ab1", "123" ...) are shared by most NINOs and read thousands.
+            return self.filter(nino=terms[0].upper()).exclude(nino="")
         queryset = self
         use_fts = connections[self.db].vendor == "sqlite"
-        for term in search_terms(text):
+        for term in terms:
             if use_fts and len(term) >= 3:
                 phrase = '"' + term.replace('"', '""') + '"'
                 queryset = queryset.filter(

@@ -44,6 +44,8 @@ def search(text: str) -> set[str]:
         ("0002", {"RS-0002"}),
         ("ab123456c", {"RS-0001"}),
         ("AB 12 34 56 C", {"RS-0001"}),
+        ("ce 98 76 54 d", {"RS-0002"}),
+        ("AB123456D", set()),  # another person's NINO, however alike
         ("123456", {"RS-0001"}),
         ("sw1a 1aa", {"RS-0001"}),
         ("sw1a1aa", {"RS-0001"}),

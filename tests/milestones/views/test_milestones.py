@@ -575,3 +575,22 @@ def test_milestone_list_tampered_cursor_is_the_first_page_said_so(
     assert (
         "That page link could not be read, so this is the first page." in response.content.decode()
     )
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_forecast_query_count_is_constant(
+    supervisor_client, north, south, today, rows, django_assert_num_queries
+):
+    for number in range(rows):
+        ParticipantMilestoneFactory(
+            participant__team=[north, south][number % 2],
+            participant__programme=RestartProgrammeFactory(name=f"Programme {number}"),
+            projected_date=today + relativedelta(months=number),
+        )
+
+    # session, user, permissions, the grouped rows, their programmes' and teams' names,
+    # header teams (a supervisor sees every team: no team ids to read)
+    with django_assert_num_queries(7):
+        response = supervisor_client.get(FORECAST_URL)
+
+    assert [row["count"] for row in response.context["rows"]] == [1] * rows
