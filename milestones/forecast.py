@@ -20,6 +20,15 @@ BAR_TOP = 30
 AXIS_Y = 190
 
 
+class MonthOf(TruncMonth):
+    """The first of the date's month. On SQLite with its own ``strftime``: Django's
+    ``TruncMonth`` there is a Python function called once per row, 2 s over 75,000."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"strftime('%%Y-%%m-01', {sql})", params
+
+
 @dataclass(frozen=True)
 class Bar:
     month: datetime.date
@@ -50,7 +59,7 @@ def forecast(milestones: QuerySet[ParticipantMilestone], *, today: datetime.date
             projected_date__gte=today, projected_date__lt=months[-1] + relativedelta(months=1)
         )
         .exclude(status=ParticipantMilestone.Status.NOT_REACHABLE)
-        .annotate(month=TruncMonth("projected_date"))
+        .annotate(month=MonthOf("projected_date"))
         .values_list("month", "participant__programme_id", "participant__team_id")
         .annotate(count=Count("id"), amount=Sum("amount"))
         .order_by()
@@ -71,9 +80,9 @@ def _named(grouped: list[tuple]) -> list[dict]:
     teams = dict(Team.objects.filter(pk__in={row[2] for row in grouped}).values_list("pk", "name"))
     named: dict[tuple, dict] = {}
     for month, programme, team, count, amount in grouped:
-        # SQLite gives the month as a datetime, PostgreSQL as a date.
-        if isinstance(month, datetime.datetime):
-            month = month.date()
+        # SQLite gives the month as text, PostgreSQL as a date.
+        if isinstance(month, str):
+            month = datetime.date.fromisoformat(month)
         key = (month, programmes[programme], teams[team])
         row = named.setdefault(
             key,
