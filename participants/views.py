@@ -51,7 +51,10 @@ def _grid(request: HttpRequest, params: QueryDict) -> HttpResponse:
     )
     if lost:
         form.add_error("q", "That search is no longer held. Search again.")
-    page, query = keyset_page_of(request, participants, GRID_ORDER, params)
+    # A search is answered by its trigram index, which the name order's cannot use.
+    page, query = keyset_page_of(
+        request, participants, GRID_ORDER, params, narrow=bool(form.searched)
+    )
     return render(
         request,
         template_for(request, "participants/participant_list.html", "participant-results"),

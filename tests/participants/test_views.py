@@ -390,3 +390,21 @@ def test_participant_list_tampered_cursor_is_the_first_page_said_so(administrato
     assert (
         "That page link could not be read, so this is the first page." in response.content.decode()
     )
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_participant_list_search_query_count_is_constant(
+    administrator_client, north, rows, django_assert_num_queries
+):
+    ParticipantFactory.create_batch(rows, team=north, last_name="Patel", first_name="Amelia")
+    ParticipantFactory(team=north, last_name="Patel", first_name="Oliver")
+
+    # session, user, permissions (2), team ids, the matches (which count them), the
+    # page sorted from them, form choices (3), header teams
+    with django_assert_num_queries(11):
+        response = administrator_client.get(LIST_URL, {"q": "patel amelia"})
+
+    assert [(p.first_name, p.last_name) for p in response.context["page"].rows] == [
+        ("Amelia", "Patel")
+    ] * rows
+    assert response.context["page"].found == rows
