@@ -123,17 +123,18 @@ class Keyset:
             return [self._beyond(queryset, self.fields, key, backwards=backwards)]
         first, *rest = self.fields
         dated = queryset.filter(**{f"{first}__isnull": False})
-        if self.least is not None:
-            dated = dated.filter(**{f"{first}__gte": self.least})
+        # From the start of the dated rows only: past a key, the key is the better bound
+        # (SQLite would take the least value's and walk from it).
+        all_dated = dated if self.least is None else dated.filter(**{f"{first}__gte": self.least})
         undated = queryset.filter(**{f"{first}__isnull": True})
         if key is None:
-            return [self._beyond(dated, self.fields, None, backwards=False),
+            return [self._beyond(all_dated, self.fields, None, backwards=False),
                     self._beyond(undated, rest, None, backwards=False)]  # fmt: skip
         if key[0] is None:
             in_undated = self._beyond(undated, rest, key[1:], backwards=backwards)
             if not backwards:
                 return [in_undated]
-            return [in_undated, self._beyond(dated, self.fields, None, backwards=True)]
+            return [in_undated, self._beyond(all_dated, self.fields, None, backwards=True)]
         in_dated = self._beyond(dated, self.fields, key, backwards=backwards)
         if backwards:
             return [in_dated]
