@@ -66,6 +66,7 @@ class MilestoneFilterForm(forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        self.keyset = self.KEYSETS[self.When.ANY]  # until filter() says which order
 
     def filter(self, queryset, *, today: datetime.date):
         self.is_valid()
@@ -83,7 +84,7 @@ class MilestoneFilterForm(forms.Form):
         self.keyset = self.KEYSETS[when]
         if when == self.When.UPCOMING:
             self.keyset = dataclasses.replace(self.keyset, least=today)
-        return self._in_order(queryset, when, today=today).order_by(*self.keyset.ordering())
+        return self._projected(queryset, when, today=today).order_by(*self.keyset.ordering())
 
     def _default_when(self, data) -> str:
         """Upcoming, unless the filters ask for milestones already reached (Achieved,
@@ -96,7 +97,8 @@ class MilestoneFilterForm(forms.Form):
         )
         return self.When.REACHED if data.get("status") in reached or claimed else self.When.UPCOMING
 
-    def _in_order(self, queryset, when: str, *, today: datetime.date):
+    def _projected(self, queryset, when: str, *, today: datetime.date):
+        """The rows projected when asked; their order is the keyset's."""
         if when == self.When.REACHED:
             return queryset.filter(projected_date__lt=today)
         if when == self.When.UPCOMING:
