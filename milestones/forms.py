@@ -1,5 +1,6 @@
 """The Milestones page filters and the claim form."""
 
+import dataclasses
 import datetime
 
 from django import forms
@@ -7,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from common.forms import DateField, FilterChoiceField
+from common.pagination import Keyset
 from milestones.models import ParticipantMilestone
 from programmes.models import Programme
 
@@ -54,9 +56,17 @@ class MilestoneFilterForm(forms.Form):
 
     field_order = ["status", "claim_status", "programme", "team", "due_within", "when"]
 
+    # Each order's keyset, answered by the index on (projected_date, id).
+    KEYSETS = {
+        When.REACHED: Keyset(("projected_date", "id"), descending=True),
+        When.UPCOMING: Keyset(("projected_date", "id"), nulls_last=True),
+        When.ANY: Keyset(("projected_date", "id"), nulls_last=True),
+    }
+
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        self.keyset = self.KEYSETS[self.When.ANY]  # until filter() says which order
 
     def filter(self, queryset, *, today: datetime.date):
         self.is_valid()
@@ -70,7 +80,11 @@ class MilestoneFilterForm(forms.Form):
             queryset = queryset.filter(participant__team=data["team"])
         if data.get("due_within") is not None:
             queryset = queryset.due_within(data["due_within"], today=today)
-        return self._in_order(queryset, data.get("when") or self._default_when(data), today=today)
+        when = data.get("when") or self._default_when(data)
+        self.keyset = self.KEYSETS[when]
+        if when == self.When.UPCOMING:
+            self.keyset = dataclasses.replace(self.keyset, least=today)
+        return self._projected(queryset, when, today=today).order_by(*self.keyset.ordering())
 
     def _default_when(self, data) -> str:
         """Upcoming, unless the filters ask for milestones already reached (Achieved,
@@ -83,13 +97,14 @@ class MilestoneFilterForm(forms.Form):
         )
         return self.When.REACHED if data.get("status") in reached or claimed else self.When.UPCOMING
 
-    def _in_order(self, queryset, when: str, *, today: datetime.date):
+    def _projected(self, queryset, when: str, *, today: datetime.date):
+        """The rows projected when asked; their order is the keyset's."""
         if when == self.When.REACHED:
-            return queryset.filter(projected_date__lt=today).order_by("-projected_date", "-id")
+            return queryset.filter(projected_date__lt=today)
         if when == self.When.UPCOMING:
             # Not reachable (no date) is still to come: last.
             queryset = queryset.filter(Q(projected_date__gte=today) | Q(projected_date=None))
-        return queryset.by_due_date()
+        return queryset
 
 
 class ClaimForm(forms.ModelForm):

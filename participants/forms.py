@@ -50,6 +50,8 @@ class ParticipantSearchForm(forms.Form):
         error_messages={"invalid_choice": "Choose an adviser from the list."},
     )
 
+    searched = False
+
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
         teams = teams_for(user)
@@ -61,7 +63,8 @@ class ParticipantSearchForm(forms.Form):
         # What is valid is used; what is not is ignored (and its error shown).
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        if data.get("q"):
+        self.searched = bool(data.get("q"))
+        if self.searched:
             queryset = queryset.search(data["q"])
         for name in ("team", "programme", "adviser"):
             if data.get(name):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.htmx import is_partial, template_for
-from common.pagination import page_number, page_of, paginate
+from common.pagination import Keyset, keyset_page_of, page_of
 from participants import searches
 from participants.access import get_participant_for, participants_for
 from participants.access_log import access_log_for, record_access
@@ -38,6 +38,10 @@ def participant_list(request: HttpRequest) -> HttpResponse:
     return _grid(request, request.GET)
 
 
+# By name, answered by the name index (with a team: the team's name index).
+GRID_ORDER = Keyset(("last_name", "first_name", "id"))
+
+
 def _grid(request: HttpRequest, params: QueryDict) -> HttpResponse:
     data, lost = searches.with_held_search(request.session, params)
     # Bound when a lost search is to be reported, even with nothing else given.
@@ -47,12 +51,14 @@ def _grid(request: HttpRequest, params: QueryDict) -> HttpResponse:
     )
     if lost:
         form.add_error("q", "That search is no longer held. Search again.")
-    query = params.copy()
-    page = paginate(participants, page_number(query.pop("page", [None])[-1]))
+    # A search is answered by its trigram index, which the name order's cannot use.
+    page, query = keyset_page_of(
+        request, participants, GRID_ORDER, params, narrow=bool(form.searched)
+    )
     return render(
         request,
         template_for(request, "participants/participant_list.html", "participant-results"),
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query},
     )
 
 

@@ -56,3 +56,12 @@ def test_grid_order_uses_the_name_index(many_participants):
     plan = Participant.objects.order_by("last_name", "first_name", "id")[:26].explain()
 
     assert "participant_name_order" in plan
+
+
+def test_a_whole_nino_is_found_by_the_unique_nino_index(many_participants):
+    ParticipantFactory(reference="BY-NINO", nino="CE987654D")
+
+    searched = Participant.objects.search("ce 98 76 54 d").order_by()
+
+    assert "participant_nino_unique" in searched.explain()
+    assert list(searched.values_list("reference", flat=True)) == ["BY-NINO"]

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from participants.searches import holds_nino
+from tests.common.paging import page_link
 from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,8 +81,9 @@ def test_participant_list_token_url_keeps_the_search_through_pages(
     ParticipantFactory(reference="RS-1", nino="AB123456C", team=north)
     ParticipantFactory(reference="RS-2", nino="CE123456D", team=north)
     location = administrator_client.post(LIST_URL, {"q": "123456"})["Location"]
+    first = administrator_client.get(location)
 
-    second = administrator_client.get(f"{location}&page=2")
+    second = administrator_client.get(LIST_URL + page_link(first, "next"))
 
     assert [p.reference for p in second.context["page"].rows] == ["RS-2"]
     assert second.context["query"] == location.split("?")[1]

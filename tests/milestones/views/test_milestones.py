@@ -12,8 +12,10 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from common.pagination import encode_cursor
 from milestones.models import ParticipantMilestone
 from milestones.recalculation import recalculate_participant
+from tests.common.paging import page_link
 from tests.factories import (
     OrganisationFactory,
     ParticipantFactory,
@@ -228,8 +230,9 @@ def test_milestone_list_query_count_is_constant(
 ):
     ParticipantMilestoneFactory.create_batch(rows, participant__team=north)
 
-    # session, user, permissions (2), team ids, page rows, form choices (2), header teams
-    with django_assert_num_queries(9):
+    # session, user, permissions (2), team ids, page rows (dated, then undated), form
+    # choices (2), header teams
+    with django_assert_num_queries(10):
         response = administrator_client.get(LIST_URL)
 
     assert len(response.context["page"].rows) == rows
@@ -513,3 +516,81 @@ def test_milestone_list_says_which_criteria_it_could_not_use(supervisor_client, 
     assert "These were not used:" in results
     assert "Due within (days): Enter a number of days, like 30." in results
     assert [m.participant.last_name for m in response.context["page"].rows] == ["Shown"]
+
+
+def test_milestone_list_pages_forward_and_back_by_cursor(
+    administrator_client, north, today, settings
+):
+    settings.PAGE_SIZE = 2
+    soon = today + datetime.timedelta(days=5)
+    for reference, date in [("M1", soon), ("M2", soon), ("M3", soon), ("M4", None)]:
+        ParticipantMilestoneFactory(
+            participant__team=north, participant__reference=reference, projected_date=date
+        )
+
+    first = administrator_client.get(LIST_URL, {"status": ""})
+    second = administrator_client.get(LIST_URL + page_link(first, "next"))
+    back = administrator_client.get(LIST_URL + page_link(second, "prev"))
+
+    def shown(response):
+        return [m.participant.reference for m in response.context["page"].rows]
+
+    assert (shown(first), shown(second), shown(back)) == (["M1", "M2"], ["M3", "M4"], ["M1", "M2"])
+    assert page_link(first, "next").startswith("?status=&after=")
+    assert (page_link(second, "next"), page_link(first, "prev")) == (None, None)
+    assert "Page 2" in second.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_milestone_list_page_after_a_cursor_query_count_is_constant(
+    administrator_client, north, today, rows, settings, django_assert_num_queries
+):
+    settings.PAGE_SIZE = 3
+    ParticipantMilestoneFactory(participant__team=north, projected_date=today)
+    first = ParticipantMilestone.objects.get()
+    ParticipantMilestoneFactory.create_batch(rows, participant__team=north, projected_date=today)
+    cursor = encode_cursor(2, [first.projected_date, first.pk])
+
+    # the partial: session, user, permissions (2), team ids, rows (dated, then undated),
+    # and the count (a page after another)
+    with django_assert_num_queries(8):
+        response = administrator_client.get(
+            LIST_URL, {"after": cursor}, headers={"HX-Request": "true"}
+        )
+
+    assert len(response.context["page"].rows) == rows
+
+
+@pytest.mark.parametrize(
+    "token", ["x", encode_cursor(2, ["2026-02-30", 1]), encode_cursor(2, ["2026-03-02", "1; drop"])]
+)
+def test_milestone_list_tampered_cursor_is_the_first_page_said_so(
+    administrator_client, north, token
+):
+    milestone = ParticipantMilestoneFactory(participant__team=north)
+
+    response = administrator_client.get(LIST_URL, {"after": token})
+
+    assert list(response.context["page"].rows) == [milestone]
+    assert (
+        "That page link could not be read, so this is the first page." in response.content.decode()
+    )
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_forecast_query_count_is_constant(
+    supervisor_client, north, south, today, rows, django_assert_num_queries
+):
+    for number in range(rows):
+        ParticipantMilestoneFactory(
+            participant__team=[north, south][number % 2],
+            participant__programme=RestartProgrammeFactory(name=f"Programme {number}"),
+            projected_date=today + relativedelta(months=number),
+        )
+
+    # session, user, permissions, the grouped rows, their programmes' and teams' names,
+    # header teams (a supervisor sees every team: no team ids to read)
+    with django_assert_num_queries(7):
+        response = supervisor_client.get(FORECAST_URL)
+
+    assert [row["count"] for row in response.context["rows"]] == [1] * rows
