@@ -21,7 +21,8 @@ from participants.access import participants_for, sees_every_team, teams_for
 from participants.access_log import record_access, record_export
 
 
-def _visible_milestones(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone]:
+def visible_milestones(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone]:
+    """The milestones of the participants the user sees."""
     if sees_every_team(user):
         # No "participant in (every participant)" for the planner to join 250k rows to.
         return ParticipantMilestone.objects.all()
@@ -38,7 +39,7 @@ def _visible_milestones(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone
 def milestone_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = MilestoneFilterForm(request.GET or None, teams=teams_for(request.user))
-    milestones = form.filter(_visible_milestones(request.user).for_list(), today=today)
+    milestones = form.filter(visible_milestones(request.user).for_list(), today=today)
     page, query = keyset_page_of(request, milestones, form.keyset)
     return render(
         request,
@@ -61,7 +62,7 @@ def milestone_export(request: HttpRequest) -> StreamingHttpResponse:
     every cell that a spreadsheet would run as a formula neutralised."""
     form = MilestoneFilterForm(request.GET or None, teams=teams_for(request.user))
     milestones = form.filter(
-        _visible_milestones(request.user).for_list(), today=timezone.localdate()
+        visible_milestones(request.user).for_list(), today=timezone.localdate()
     )
     record_export(request, set(milestones.values_list("participant_id", flat=True)))
     rows = (_csv_row(milestone) for milestone in milestones.iterator(chunk_size=2000))
@@ -96,7 +97,7 @@ def _csv_row(m: ParticipantMilestone) -> list:
 @require_http_methods(["GET", "POST"])
 def milestone_claim(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(
-        _visible_milestones(request.user).select_related("participant"), pk=pk
+        visible_milestones(request.user).select_related("participant"), pk=pk
     )
     record_access(request, milestone.participant)
     form = ClaimForm(request.POST or None, instance=milestone)
@@ -117,7 +118,7 @@ def milestone_claim(request: HttpRequest, pk: int) -> HttpResponse:
 def forecast(request: HttpRequest) -> HttpResponse:
     """Projected milestone achievements per month for the next 12 months: the outcome
     payments to expect, by programme and team."""
-    result = forecast_of(_visible_milestones(request.user), today=timezone.localdate())
+    result = forecast_of(visible_milestones(request.user), today=timezone.localdate())
     return render(
         request,
         "milestones/forecast.html",

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from common.pagination import encode_cursor, keyset_paginate
 from milestones.forms import MilestoneFilterForm
 from milestones.models import ParticipantMilestone
-from milestones.views.milestones import _visible_milestones
+from milestones.views.milestones import visible_milestones
 from participants.models import Team
 from tests.factories import ParticipantFactory, UserFactory
 
@@ -43,7 +43,7 @@ def many_milestones(north, south):
 def test_upcoming_page_of_a_team_is_a_range_of_the_date_index(many_milestones, north, deep):
     user = UserFactory(teams=[north])
     form = MilestoneFilterForm(QueryDict(""), teams=Team.objects.all())
-    milestones = form.filter(_visible_milestones(user).for_list(), today=TODAY)
+    milestones = form.filter(visible_milestones(user).for_list(), today=TODAY)
     key = [TODAY + datetime.timedelta(100), 1500] if deep else None
     dated = form.keyset.segments(milestones, key, backwards=False)[0][:26]
 
