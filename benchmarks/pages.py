@@ -2,6 +2,7 @@
 cursors for the Milestones list, an export that becomes a job) is a change here only.
 """
 
+import math
 import uuid
 
 from django.conf import settings
@@ -24,12 +25,14 @@ def milestones_page_url(client: Client, number: int) -> str:
 
     That row is found here once, before the measurement, with an OFFSET over the rows the
     client's user sees in the list's order (what walking ``number - 1`` Next links would
-    reach, without the thousands of requests)."""
-    if number == 1:
-        return f"{MILESTONES_URL}?when=any"
+    reach, without the thousands of requests). A page past the end of the list is its
+    last page."""
     user = get_user_model().objects.get(pk=client.session[SESSION_KEY])
     form = MilestoneFilterForm({"when": "any"}, teams=teams_for(user))
     rows = form.filter(visible_milestones(user), today=timezone.localdate())
+    number = min(number, math.ceil(rows.count() / settings.PAGE_SIZE))
+    if number <= 1:
+        return f"{MILESTONES_URL}?when=any"
     last = rows.values_list(*form.keyset.fields)[(number - 1) * settings.PAGE_SIZE - 1]
     return f"{MILESTONES_URL}?when=any&after={encode_cursor(number, list(last))}"
 
