@@ -5,17 +5,26 @@ participant's trackers and the programme's milestones and stores the answer as
 ParticipantMilestone rows. Called by ``milestones.services`` on every tracker create,
 edit and end, participant programme change and programme save, and by ``manage.py
 recalculate_milestones`` (nightly, so that statuses move on as days pass).
+
+Participants are recalculated in batches of BATCH, each batch in one transaction and a
+fixed number of queries however many participants it holds: the participants, their
+trackers and their stored milestones are read as plain values (building a model object
+per row cost more than the projection), and only the rows that change are written, with
+bulk inserts, updates and deletes and a history row for each.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.bulk_history import delete_with_history, insert_with_history, upsert_with_history
 from milestones.models import ParticipantMilestone
 from participants.models import Participant
 from programmes.models import FinancialMilestone, Programme
@@ -25,7 +34,18 @@ from trackers.models import Tracker
 
 Stored = ParticipantMilestone
 SAVED_FIELDS = ["name", "amount", "earned_to_date", "projected_date", "weeks_left", "status", "calculated_on"]  # fmt: skip
+# What a recalculation compares with the stored row: a change to any of these is written.
+SHOWN_FIELDS = SAVED_FIELDS[:-1]
 BATCH = 1000
+SELF_EMPLOYMENT_NAME = "Self-employment (26 weeks)"
+
+_COLUMNS = [f.attname for f in Stored._meta.concrete_fields]
+_SHOWN = [_COLUMNS.index(name) for name in SHOWN_FIELDS]
+_PARTICIPANT = _COLUMNS.index("participant_id")
+_FINANCIAL = _COLUMNS.index("financial_milestone_id")
+_KIND = _COLUMNS.index("kind")
+# A new row's columns in order, with their defaults: built positionally, a row costs half.
+_NEW_ROW = {f.attname: f.get_default() for f in Stored._meta.concrete_fields}
 
 
 @dataclass
@@ -46,19 +66,73 @@ class Changes:
         return len(self.create) + len(self.update) + len(self.delete)
 
 
-def projects_milestones(programme: Programme) -> bool:
+@dataclass
+class Tally:
+    """How many milestone rows a recalculation wrote (counts only, so that a run over
+    every participant holds no rows in memory)."""
+
+    participants: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.deleted
+
+    def add(self, participants: int, changes: Changes) -> None:
+        self.participants += participants
+        self.created += len(changes.create)
+        self.updated += len(changes.update)
+        self.deleted += len(changes.delete)
+
+
+class TrackerFacts(NamedTuple):
+    """What the projection and the verification read of a tracker (read as values)."""
+
+    type: str
+    start_date: datetime.date
+    end_date: datetime.date | None
+    weekly_hours: Decimal
+    hourly_rate: Decimal
+    status: str
+
+
+_TRACKER_COLUMNS = ["participant_id", *TrackerFacts._fields]
+
+
+class ProgrammeFacts(NamedTuple):
+    """What the recalculation reads of a participant's programme (with the participant)."""
+
+    milestones_enabled: bool
+    scheme: str
+    outcome_window_days: int
+
+
+_PARTICIPANT_COLUMNS = [
+    "pk",
+    "programme_start_date",
+    "programme_id",
+    *(f"programme__{name}" for name in ProgrammeFacts._fields),
+]
+
+
+def projects_milestones(programme: Programme | ProgrammeFacts) -> bool:
     return programme.milestones_enabled and programme.scheme == Programme.Scheme.DWP_RESTART
 
 
 def window_end(participant: Participant) -> datetime.date:
     """The last day of the outcome window (the last date there is, for a window that would
     run past the calendar: no typed-in window or start date may break a save)."""
-    start = participant.programme_start_date
-    days = min(participant.programme.outcome_window_days, (datetime.date.max - start).days)
+    return _window_end(participant.programme_start_date, participant.programme)
+
+
+def _window_end(start: datetime.date, programme: Programme | ProgrammeFacts) -> datetime.date:
+    days = min(programme.outcome_window_days, (datetime.date.max - start).days)
     return start + datetime.timedelta(days=days)
 
 
-def jobs_of(trackers: Iterable[Tracker]) -> list[Job]:
+def jobs_of(trackers: Iterable[Tracker | TrackerFacts]) -> list[Job]:
     return [
         Job(
             start=tracker.start_date,
@@ -75,8 +149,10 @@ def recalculate_participant(
     participant: Participant, *, today: datetime.date | None = None
 ) -> Changes:
     """Recalculate and store one participant's milestones, all together or not at all."""
-    participants = Participant.objects.filter(pk=participant.pk)
-    return recalculate(participants, today=today)
+    changes = Changes()
+    for _, _, batch in _batches([participant.pk], today=today):
+        changes.extend(batch)
+    return changes
 
 
 def recalculate(
@@ -86,53 +162,135 @@ def recalculate(
     progress: Callable[[int, int], None] | None = None,
 ) -> Changes:
     """Recalculate the given participants' milestones in batches of BATCH participants,
-    each batch in one transaction. ``progress(done, rows)`` is called after each batch."""
-    today = today or timezone.localdate()
+    each batch in one transaction. ``progress(done, rows)`` is called after each batch.
+
+    Returns every row written; over many participants prefer ``recalculate_in_batches``,
+    which keeps only counts."""
     total = Changes()
-    pks = list(participants.order_by("pk").values_list("pk", flat=True))
-    milestones_of = _financial_milestones()
-    for start in range(0, len(pks), BATCH):
-        with transaction.atomic():
-            batch = (
-                # Locking the participants makes two saves for one participant take
-                # turns, so they never both insert its milestone rows.
-                Participant.objects.filter(pk__in=pks[start : start + BATCH])
-                .select_for_update(of=("self",))
-                .select_related("programme")
-                .prefetch_related(
-                    Prefetch("trackers", Tracker.objects.order_by("start_date", "pk")), "milestones"
-                )
-            )
-            changes = Changes()
-            for participant in batch:
-                changes.extend(
-                    _changes_for(participant, milestones_of(participant.programme), today)
-                )
-            _apply(changes)
+    for done, _, changes in _batches(_pks(participants), today=today):
         total.extend(changes)
         if progress:
-            progress(min(start + BATCH, len(pks)), total.rows)
+            progress(done, total.rows)
     return total
 
 
-def _financial_milestones() -> Callable[[Programme], list[FinancialMilestone]]:
-    cache: dict[int, list[FinancialMilestone]] = {}
+def recalculate_in_batches(
+    participants: QuerySet[Participant],
+    *,
+    today: datetime.date | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Tally:
+    """Recalculate the given participants' milestones, BATCH participants at a time, and
+    return how many rows were written.
 
-    def of(programme: Programme) -> list[FinancialMilestone]:
-        if programme.pk not in cache:
-            cache[programme.pk] = list(programme.financial_milestones.order_by("position"))
-        return cache[programme.pk]
+    For long runs (the nightly recalculation, a programme-wide job): each batch is its own
+    transaction and is committed before the next starts, so a run that stops half-way
+    keeps the batches it finished, and running it again is safe (a participant whose rows
+    are already right writes nothing). ``on_progress(done, total)`` is called after each
+    committed batch with the participants done so far and the participants to do (fixed
+    when the run starts). Called inside an atomic block, the batches are savepoints of
+    that transaction instead."""
+    tally = Tally()
+    for done, total, changes in _batches(_pks(participants), today=today):
+        tally.add(done - tally.participants, changes)
+        if on_progress:
+            on_progress(done, total)
+    return tally
 
-    return of
+
+def _pks(participants: QuerySet[Participant]) -> list[int]:
+    return list(participants.order_by("pk").values_list("pk", flat=True))
 
 
-def _changes_for(participant, financial: list[FinancialMilestone], today) -> Changes:
-    existing = {row.financial_milestone_id: row for row in participant.milestones.all()}
+def _batches(pks: list[int], *, today: datetime.date | None) -> Iterator[tuple[int, int, Changes]]:
+    """Recalculate and store each batch of the participants, yielding (participants done,
+    participants in all, the batch's changes) after its transaction."""
+    today = today or timezone.localdate()
+    milestones_of = _FinancialMilestones()
+    batch = BATCH  # read once, so that a run keeps one batch size
+    for start in range(0, len(pks), batch):
+        with transaction.atomic():
+            changes = _recalculate_batch(pks[start : start + batch], milestones_of, today)
+            _apply(changes)
+        yield min(start + batch, len(pks)), len(pks), changes
+
+
+class _FinancialMilestones:
+    """Each programme's financial milestones, in order: read once a run, in one query for
+    all the programmes a batch needs that earlier batches did not."""
+
+    def __init__(self) -> None:
+        self.cache: dict[int, list[FinancialMilestone]] = {}
+
+    def load(self, programmes: set[int]) -> None:
+        missing = programmes - self.cache.keys()
+        if not missing:
+            return
+        self.cache |= {programme: [] for programme in missing}
+        for milestone in FinancialMilestone.objects.filter(programme__in=missing).order_by(
+            "programme_id", "position"
+        ):
+            self.cache[milestone.programme_id].append(milestone)
+
+
+def _recalculate_batch(pks: Sequence[int], milestones_of: _FinancialMilestones, today) -> Changes:
+    """Read a batch's participants (locked) with their programmes, the programmes'
+    milestones (unless read already), trackers and stored milestones, in four queries
+    whatever its size, and work out what to write."""
+    # Locking the participants makes two saves for one participant take turns, so they
+    # never both insert its milestone rows.
+    people = [
+        (pk, start, programme, ProgrammeFacts(*facts))
+        for pk, start, programme, *facts in Participant.objects.filter(pk__in=pks)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list(*_PARTICIPANT_COLUMNS)
+    ]
+    milestones_of.load(
+        {programme for _, _, programme, facts in people if projects_milestones(facts)}
+    )
+    trackers: defaultdict[int, list[TrackerFacts]] = defaultdict(list)
+    for participant, *facts in (
+        Tracker.objects.filter(participant_id__in=pks)
+        .order_by("participant_id", "start_date", "pk")
+        .values_list(*_TRACKER_COLUMNS)
+    ):
+        trackers[participant].append(TrackerFacts(*facts))
+    stored: defaultdict[int, list[tuple]] = defaultdict(list)
+    for row in Stored.objects.filter(participant_id__in=pks).order_by("pk").values_list(*_COLUMNS):
+        stored[row[_PARTICIPANT]].append(row)
     changes = Changes()
+    for pk, start, programme, facts in people:
+        _changes_for(
+            changes,
+            participant=pk,
+            start=start,
+            programme=facts,
+            financial=milestones_of.cache.get(programme, []),
+            trackers=trackers[pk],
+            stored=stored[pk],
+            today=today,
+        )
+    return changes
+
+
+def _changes_for(
+    changes: Changes,
+    *,
+    participant: int,
+    start: datetime.date,
+    programme: ProgrammeFacts,
+    financial: list[FinancialMilestone],
+    trackers: list[TrackerFacts],
+    stored: list[tuple],
+    today: datetime.date,
+) -> None:
+    """Add to ``changes`` what one participant's rows need: the rows the rule wants that
+    are missing, the stored rows whose shown values differ, and the rows no longer wanted."""
+    existing = {row[_FINANCIAL]: row for row in stored}
     wanted: dict[int | None, tuple[str, Projection, FinancialMilestone | None]] = {}
-    trackers = list(participant.trackers.all())
-    if projects_milestones(participant.programme):
-        ends = window_end(participant)
+    if projects_milestones(programme):
+        ends = _window_end(start, programme)
         projections = project(
             jobs=jobs_of(trackers),
             amounts=[m.amount for m in financial],
@@ -143,24 +301,34 @@ def _changes_for(participant, financial: list[FinancialMilestone], today) -> Cha
             wanted[milestone.pk] = (milestone.name, projection, milestone)
         self_employed = [t for t in trackers if t.type == Tracker.Type.SELF_EMPLOYMENT]
         if self_employed:
-            start = min(t.start_date for t in self_employed)
-            projection = project_self_employment(start=start, window_end=ends, today=today)
-            wanted[None] = ("Self-employment (26 weeks)", projection, None)
+            began = min(t.start_date for t in self_employed)
+            projection = project_self_employment(start=began, window_end=ends, today=today)
+            wanted[None] = (SELF_EMPLOYMENT_NAME, projection, None)
     for key, (name, projection, milestone) in wanted.items():
         row = existing.pop(key, None)
         kind = Stored.Kind.EARNINGS if milestone else Stored.Kind.SELF_EMPLOYMENT
         verified = _verified(projection, kind, trackers)
+        values = _values(name, projection, row[_KIND] if row else kind, verified=verified)
         if row is None:
-            row = Stored(participant=participant, financial_milestone=milestone, kind=kind)
-            _fill(row, name, projection, today, verified=verified)
-            changes.create.append(row)
-        elif _fill(row, name, projection, today, verified=verified):
-            changes.update.append(row)
-    changes.delete += [row.pk for row in existing.values()]
-    return changes
+            new = _NEW_ROW | values
+            new.update(
+                participant_id=participant,
+                financial_milestone_id=milestone.pk if milestone else None,
+                kind=kind,
+                calculated_on=today,
+            )
+            changes.create.append(Stored(*new.values()))
+        elif any(row[index] != value for index, value in zip(_SHOWN, values.values(), strict=True)):
+            updated = Stored.from_db(Stored.objects.db, _COLUMNS, row)
+            for name_, value in values.items():
+                setattr(updated, name_, value)
+            updated.calculated_on = today
+            changes.update.append(updated)
+    for row in existing.values():
+        changes.delete.append(row[0])
 
 
-def _verified(projection: Projection, kind: str, trackers: list[Tracker]) -> bool:
+def _verified(projection: Projection, kind: str, trackers: list[TrackerFacts]) -> bool:
     """Whether compliance's approvals support an Achieved milestone: every tracker that
     earned towards it (of its kind, started by its date) is Approved."""
     if projection.status != ProjectionStatus.ACHIEVED:
@@ -172,28 +340,24 @@ def _verified(projection: Projection, kind: str, trackers: list[Tracker]) -> boo
     return bool(earning) and all(t.status == Tracker.Status.APPROVED for t in earning)
 
 
-def _fill(row: Stored, name: str, projection: Projection, today, *, verified: bool) -> bool:
-    """Copy the projection onto the row; True when anything shown changed."""
-    values = {
+def _values(name: str, projection: Projection, kind: str, *, verified: bool) -> dict:
+    """The shown values of a row, in SHOWN_FIELDS order."""
+    return {
         "name": name,
-        "amount": projection.amount if row.kind == Stored.Kind.EARNINGS else None,
+        "amount": projection.amount if kind == Stored.Kind.EARNINGS else None,
         "earned_to_date": projection.earned_to_date,
         "projected_date": projection.projected_date,
         "weeks_left": projection.weeks_left,
         # Verified is compliance's word: it stands while the approvals behind it do.
         "status": Stored.Status.VERIFIED if verified else projection.status.value,
     }
-    changed = any(getattr(row, name_) != value for name_, value in values.items())
-    for name_, value in values.items():
-        setattr(row, name_, value)
-    row.calculated_on = today
-    return changed or row.pk is None
 
 
 def _apply(changes: Changes) -> None:
+    """Write the changes in bulk, each row with its history row."""
     if changes.delete:
-        Stored.objects.filter(pk__in=changes.delete).delete()
+        delete_with_history(changes.delete, Stored, batch_size=BATCH)
     if changes.create:
-        bulk_create_with_history(changes.create, Stored, batch_size=BATCH)
+        insert_with_history(changes.create, Stored, batch_size=BATCH)
     if changes.update:
-        bulk_update_with_history(changes.update, Stored, SAVED_FIELDS, batch_size=BATCH)
+        upsert_with_history(changes.update, Stored, SAVED_FIELDS, batch_size=BATCH)

@@ -80,7 +80,7 @@ def test_recalculate_participant_is_all_or_nothing(participant, restart, monkeyp
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("milestones.recalculation.bulk_update_with_history", fail)
+    monkeypatch.setattr("milestones.recalculation.upsert_with_history", fail)
 
     with pytest.raises(RuntimeError):
         recalculate_participant(participant, today=datetime.date(2025, 3, 1))
@@ -101,7 +101,7 @@ def test_recalculate_participant_failing_to_create_changes_nothing(participant, 
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("milestones.recalculation.bulk_create_with_history", fail)
+    monkeypatch.setattr("milestones.recalculation.insert_with_history", fail)
 
     with pytest.raises(RuntimeError):
         recalculate_participant(participant, today=datetime.date(2025, 3, 1))

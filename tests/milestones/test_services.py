@@ -56,7 +56,7 @@ def test_create_tracker_that_fails_to_recalculate_keeps_no_tracker_and_no_file(
     def fail(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr("milestones.recalculation.bulk_create_with_history", fail)
+    monkeypatch.setattr("milestones.recalculation.insert_with_history", fail)
 
     with pytest.raises(RuntimeError):
         services.create_tracker(

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from PIL import Image
 
+from milestones.models import ParticipantMilestone
+from milestones.recalculation import recalculate_participant
 from organisations.models import Organisation
 from programmes.models import FinancialMilestone, Programme
 from tests.factories import (
@@ -567,3 +569,47 @@ def test_participant_edit_refuses_a_form_loaded_before_someone_else_saved(
         "changed this participant while you were editing it"
         in (response.context["form"].non_field_errors()[0])
     )
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_tracker_create_with_recalculation_query_count_is_constant(
+    administrator_client, administrator, north, employer, jobs, django_assert_num_queries
+):
+    restart = Programme.objects.create(
+        name="DWP Restart – CPA 5",
+        start_date=datetime.date(2021, 7, 1),
+        milestones_enabled=True,
+        scheme=Programme.Scheme.DWP_RESTART,
+    )
+    for position, amount in enumerate(["1000", "4759.04"], start=1):
+        FinancialMilestone.objects.create(
+            programme=restart, position=position, name=f"M{position}", amount=Decimal(amount)
+        )
+    participant = ParticipantFactory(
+        team=north, programme=restart, programme_start_date=datetime.date(2025, 1, 6)
+    )
+    for month in range(1, jobs + 1):
+        TrackerFactory(
+            participant=participant,
+            organisation=employer,
+            start_date=datetime.date(2025, month, 6),
+            end_date=datetime.date(2025, month, 20),
+        )
+    recalculate_participant(participant)
+    data = form_data(administrator_client, participant, organisation=employer.pk)
+
+    # Of these, the recalculation: a savepoint, the participant with its programme, the
+    # programme's milestones, the trackers, the stored rows, the update and its history
+    # rows, and the release.
+    with django_assert_num_queries(64):
+        response = administrator_client.post(
+            create_url(participant), data | {"documents": [pdf_upload()]}
+        )
+
+    assert response["Location"] == reverse("trackers:list", args=[participant.pk])
+    assert participant.trackers.count() == jobs + 1
+    # The new job brings both milestones forward: both rows are rewritten, and their
+    # history rows name who saved the tracker.
+    assert list(
+        ParticipantMilestone.history.filter(history_type="~").values_list("history_user", flat=True)
+    ) == [administrator.pk, administrator.pk]
