@@ -12,6 +12,7 @@ header is the browser's to send, so it cannot turn the log off).
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -42,17 +43,33 @@ def record_access(request: HttpRequest, participant: Participant, kind: Kind = K
 
 def record_export(request: HttpRequest, participant_ids: set[int]) -> None:
     """Log a file that holds several participants' records (a CSV export), one row each."""
+    record_export_by(
+        request.user,
+        participant_ids,
+        url_name=request.resolver_match.view_name,
+        path=request.path,
+    )
+
+
+def record_export_by(
+    user: AbstractBaseUser, participant_ids: Iterable[int], *, url_name: str, path: str
+) -> None:
+    """``record_export`` for an export that a background job writes, after the request
+    that asked for it: the URL is the one that asked."""
     now = timezone.now()
     AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            participant_id=participant_id,
-            user=request.user,
-            at=now,
-            kind=Kind.EXPORTED,
-            url_name=request.resolver_match.view_name,
-            path=request.path,
-        )
-        for participant_id in sorted(participant_ids)
+        (
+            AccessLogEntry(
+                participant_id=participant_id,
+                user=user,
+                at=now,
+                kind=Kind.EXPORTED,
+                url_name=url_name,
+                path=path[: AccessLogEntry._meta.get_field("path").max_length],
+            )
+            for participant_id in sorted(participant_ids)
+        ),
+        batch_size=5000,
     )
 
 

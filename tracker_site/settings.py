@@ -57,8 +57,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "phonenumber_field",
     "simple_history",
+    "django_tasks_db",
+    "django_rq",
     # The project's layers, from the bottom (see the README's Layout).
     "common",
+    "jobs",
     "organisations",
     "programmes",
     "participants",
@@ -306,3 +309,22 @@ LOGGING = {
 PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
 # Uploaded referral files (their text is kept for the preview) are ephemeral: 4 weeks.
 PARTICIPANT_IMPORT_RETENTION_DAYS = int(os.environ.get("PARTICIPANT_IMPORT_RETENTION_DAYS", "28"))
+
+# --- Background jobs (django.tasks; jobs/) -------------------------------------------
+# TASK_BACKEND=database (the default): tasks are rows in this database, run by
+# `manage.py db_worker`. TASK_BACKEND=rq: tasks go to Redis (REDIS_URL), run by
+# `manage.py rqworker`, for deployments whose workers are on other machines.
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASK_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASK_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASK_BACKEND must be database or rq.")
+# django-rq reads its queues even when the database backend is chosen (its admin).
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# A running job whose heartbeat is older than this lost its worker: it is queued again,
+# up to JOBS_MAX_ATTEMPTS attempts in all (jobs.services.requeue_stale_jobs).
+JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "300"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
