@@ -136,11 +136,12 @@ def run_job(job_id: int, body: Callable[[JobRun], None]) -> None:
 
 def _finish(run: JobRun, name: str) -> None:
     old = run.job.result.name
-    fields = {"status": Status.DONE, "finished_at": timezone.now(), "result": name}
+    now = timezone.now()
+    fields = {"status": Status.DONE, "finished_at": now, "heartbeat_at": now, "result": name}
     if run.row_count is not None:
         fields["row_count"] = run.row_count
         fields["progress_done"] = run.row_count
-    if not run._mine().update(**fields, heartbeat_at=timezone.now()):
+    if not run._mine().update(**fields):
         if name:
             default_storage.delete(name)
         logger.info("Job %s attempt %s finished after being superseded", run.job.pk, run.attempt)
