@@ -24,12 +24,12 @@ CSV_COLUMNS = [
     "Paid date", "Payment reference",
 ]  # fmt: skip
 
-# The order of CSV_COLUMNS, with the participant's names apart and its id last.
+# The order of CSV_COLUMNS, with the participant's names apart.
 FIELDS = (
     "participant__reference", "participant__first_name", "participant__last_name",
     "participant__programme__name", "participant__team__name", "name", "amount",
     "earned_to_date", "projected_date", "weeks_left", "status", "claim_status", "paid_date",
-    "payment_reference", "participant_id",
+    "payment_reference",
 )  # fmt: skip
 
 STATUS = dict(ParticipantMilestone.Status.choices)
@@ -67,25 +67,25 @@ def write_milestones_csv(run: JobRun) -> None:
     writer = csv.writer(out)
     out.write("\ufeff")
     writer.writerow(CSV_COLUMNS)
-    participants = set()
     count = 0
     for row in milestones.values_list(*FIELDS).iterator(chunk_size=CHUNK):
         (reference, first, last, programme, team, name, amount, earned, projected,
-         weeks, status, claim, paid, payment, participant_id) = row  # fmt: skip
-        cells = (reference, f"{first} {last}", programme, team, name, amount, earned,
-                 projected, weeks)  # fmt: skip
-        writer.writerow(
-            [
-                *map(safe_cell, cells),
-                STATUS[status],
-                CLAIM_STATUS[claim],
-                safe_cell(paid),
-                safe_cell(payment),
-            ]
-        )
-        participants.add(participant_id)
+         weeks, status, claim, paid, payment) = row  # fmt: skip
+        # Dates and whole numbers never start like a formula; the csv module writes
+        # None as an empty cell and a date as YYYY-MM-DD.
+        line = (
+            safe_cell(reference), safe_cell(f"{first} {last}"), safe_cell(programme),
+            safe_cell(team), safe_cell(name), safe_cell(amount), safe_cell(earned),
+            projected, weeks, STATUS[status], CLAIM_STATUS[claim], paid, safe_cell(payment),
+        )  # fmt: skip
+        writer.writerow(line)
         count += 1
         if not count % CHUNK:
             run.progress(count)
-    record_export_by(user, participants, url_name="milestones:export", path=job.parameters["path"])
+    record_export_by(
+        user,
+        milestones.values_list("participant_id"),
+        url_name="milestones:export",
+        path=job.parameters["path"],
+    )
     run.row_count = count

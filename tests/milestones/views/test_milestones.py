@@ -573,3 +573,18 @@ def test_milestone_list_says_which_criteria_it_could_not_use(supervisor_client, 
     assert "These were not used:" in results
     assert "Due within (days): Enter a number of days, like 30." in results
     assert [m.participant.last_name for m in response.context["page"].rows] == ["Shown"]
+
+
+def test_milestone_export_with_filters_logs_only_the_participants_exported(client, mixed, north):
+    user = user_with("view_participant", "export_milestones", teams=[north])
+    client.force_login(user)
+
+    header, *rows = csv_rows(export(client, {"status": "achieved"}))
+
+    exported = {row[header.index("Participant reference")] for row in rows}
+    logged = set(
+        AccessLogEntry.objects.filter(user=user, kind="exported").values_list(
+            "participant__reference", flat=True
+        )
+    )
+    assert logged == exported != set()
