@@ -2,10 +2,32 @@
 
 from django.tasks import task
 
-from jobs.runner import run_job
+from jobs.runner import JobError, JobRun, run_job
 from milestones.exports import write_milestones_csv
+from milestones.recalculation import recalculate
+from participants.models import Participant
+from programmes.models import Programme
 
 
 @task
 def export_milestones(job_id: int) -> None:
     run_job(job_id, write_milestones_csv)
+
+
+@task
+def recalculate_programme(job_id: int) -> None:
+    run_job(job_id, recalculate_programme_job)
+
+
+def recalculate_programme_job(run: JobRun) -> None:
+    """Every participant on the job's programme, in the recalculation's batches (each
+    committed as it goes: running it again recalculates from the stored trackers, so a
+    retry after a lost worker writes only what is still to change)."""
+    programme = Programme.objects.filter(pk=run.parameters["programme"]).first()
+    if programme is None:
+        raise JobError("The programme was deleted before its participants were recalculated.")
+    participants = Participant.objects.filter(programme=programme)
+    total = participants.count()
+    run.progress(0, total, force=True)
+    recalculate(participants, progress=lambda done, rows: run.progress(done, total))
+    run.row_count = total

@@ -1,14 +1,18 @@
 """Jobs run by real workers of both backends (tests/jobs/conftest.py): progress while a
 job runs, a retry after its worker was killed, and one result however often it runs."""
 
+import csv
 import datetime
+import io
 import os
 
 from django.utils import timezone
 
 from jobs.models import Job
 from jobs.services import requeue_stale_jobs, start_job
-from tests.factories import UserFactory
+from milestones.tasks import export_milestones
+from participants.models import AccessLogEntry
+from tests.factories import ParticipantMilestoneFactory, UserFactory
 from tests.jobs.conftest import wait_for
 from tests.jobs.tasks import count_to_three
 
@@ -97,3 +101,23 @@ def test_a_finished_job_enqueued_again_is_left_as_it_was(workers, tmp_path, medi
         Status.DONE, 1, done.finished_at,
     )  # fmt: skip
     assert (tmp_path / "runs").read_text() == "1\n"
+
+
+def test_the_milestones_export_runs_on_a_worker(workers, media_root):
+    supervisor = UserFactory(role="Supervisor")
+    ParticipantMilestoneFactory(participant__reference="RS000042", name="Job outcome")
+    job = start_job(
+        task=export_milestones,
+        kind="milestones_export",
+        title="Milestones CSV export",
+        started_by=supervisor,
+        parameters={"filters": {"when": "any"}, "path": "/milestones/export/"},
+    )
+
+    workers.run_until_empty()
+
+    job.refresh_from_db()
+    _header, *rows = csv.reader(io.StringIO(job.result.read().decode().removeprefix("\ufeff")))
+    assert (job.status, job.row_count) == (Status.DONE, 1)
+    assert [(row[0], row[4]) for row in rows] == [("RS000042", "Job outcome")]
+    assert AccessLogEntry.objects.filter(user=supervisor, kind="exported").count() == 1
