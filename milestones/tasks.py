@@ -1,5 +1,8 @@
 """The milestones app's background tasks (django.tasks); each runs a ``jobs.Job``."""
 
+import logging
+
+from crontask import cron
 from django.tasks import task
 
 from jobs.runner import JobError, JobRun, run_job
@@ -7,6 +10,8 @@ from milestones.exports import write_milestones_csv
 from milestones.recalculation import recalculate
 from participants.models import Participant
 from programmes.models import Programme
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -31,3 +36,16 @@ def recalculate_programme_job(run: JobRun) -> None:
     run.progress(0, total, force=True)
     recalculate(participants, progress=lambda done, rows: run.progress(done, total))
     run.row_count = total
+
+
+# Nightly: statuses move on as days pass (Projected becomes Achieved) with no save.
+@cron("30 2 * * *")
+@task
+def nightly_recalculation() -> None:
+    """Every participant (``manage.py recalculate_milestones`` does the same by hand);
+    a second run, or a retry, writes only what is still to change."""
+    changes = recalculate(Participant.objects.all())
+    logger.info(
+        "Nightly recalculation: %s milestones added, %s changed, %s removed",
+        len(changes.create), len(changes.update), len(changes.delete),
+    )  # fmt: skip

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks_db",
     "django_rq",
+    "crontask",
     # The project's layers, from the bottom (see the README's Layout).
     "common",
     "jobs",
@@ -302,6 +303,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The schedule's clock logs every few seconds at INFO (its lock, each trigger).
+    "loggers": {"apscheduler": {"level": "WARNING"}},
 }
 
 # UK GDPR storage limitation: a participant's records are purged this many months after
@@ -328,3 +331,6 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # up to JOBS_MAX_ATTEMPTS attempts in all (jobs.services.requeue_stale_jobs).
 JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "300"))
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+# The schedule (`manage.py crontask`, schedules beside each task in <app>/tasks.py):
+# with RQ, a lock in Redis keeps to one scheduler however many machines start one.
+CRONTASK = {"REDIS_URL": REDIS_URL if TASK_BACKEND == "rq" else None}

@@ -13,8 +13,8 @@ from jobs.services import requeue_stale_jobs, start_job
 from milestones.tasks import export_milestones
 from participants.models import AccessLogEntry
 from tests.factories import ParticipantMilestoneFactory, UserFactory
-from tests.jobs.conftest import wait_for
 from tests.jobs.tasks import count_to_three
+from tests.workers import wait_for
 
 Status = Job.Status
 
