@@ -325,8 +325,11 @@ elif TASK_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     raise ImproperlyConfigured("TASK_BACKEND must be database or rq.")
-# django-rq reads its queues even when the database backend is chosen (its admin).
+# django-rq (the RQ worker's command) reads its queues whichever backend is chosen.
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# Not in the admin: jobs are followed on their own pages, and data-fix staff have no use
+# for a queue's internals (the database backend's results are in the admin already).
+RQ_SHOW_ADMIN_LINK = False
 # A running job whose heartbeat is older than this lost its worker: it is queued again,
 # up to JOBS_MAX_ATTEMPTS attempts in all (jobs.services.requeue_stale_jobs).
 JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "300"))

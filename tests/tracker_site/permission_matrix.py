@@ -82,7 +82,7 @@ reviews:take                        login/login  403/403  403/403      405/302  
 reviews:release                     login/login  403/403  403/403      405/302     403/403     admin/admin  login/login  pk=tracker
 reviews:caseload                    login/login  403/403  403/403      403/403     200/200     admin/admin  login/login
 reviews:ready_to_claim              login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
-reviews:claim_export                login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reviews:claim_export                login/login  403/403  403/403      403/403     405/302     admin/admin  login/login
 reviews:claim_export_download       login/login  403/403  403/403      403/403     200/405     admin/admin  login/login  pk=claim_export
 reviews:mark_claimed                login/login  403/403  403/403      403/403     405/200     admin/admin  login/login
 reviews:samples                     login/login  403/403  403/403      403/403     200/200     admin/admin  login/login

@@ -55,7 +55,6 @@ LISTS = [
     ("milestones:list", {"when": "any"}),
     ("reviews:queue", {"tab": "unassigned"}),
     ("reviews:ready_to_claim", {}),
-    ("reviews:claim_export", {}),
 ]
 # Pages with participants' numbers or choices but no names, even for the insider.
 SUMMARIES = [
@@ -157,6 +156,16 @@ def exported(client: Client, filters: dict) -> HttpResponse:
     with TestCase.captureOnCommitCallbacks(execute=True):
         started = client.post(reverse("milestones:export"), filters)
     return client.get(reverse("jobs:download", args=[resolve(started.url).kwargs["pk"]]))
+
+
+def test_claims_export_of_another_team_never_holds_the_participant(outsider, insider):
+    url = reverse("reviews:claim_export")
+
+    inside, outside = insider.post(url, follow=True), outsider.post(url, follow=True)
+
+    assert (inside.status_code, outside.status_code) == (200, 200)
+    assert marks_in(inside) != []
+    assert marks_in(outside) == []
 
 
 def test_milestones_export_of_another_team_never_holds_the_participant(outsider, insider):
