@@ -2,11 +2,13 @@
 each scheduled task does its work when a worker runs it."""
 
 import datetime
+import uuid
 
 import pytest
 from crontask import scheduler
 from django.core import mail
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 import jobs.tasks
 import milestones.tasks
@@ -35,6 +37,7 @@ def test_the_schedule_holds_the_nightly_recalculation_the_digest_and_the_requeue
             "cron[month='*', day='*', day_of_week='*', hour='2', minute='30']"
         ),
         "overdue_digest": "cron[month='*', day='*', day_of_week='mon-fri', hour='7', minute='0']",
+        "prune_task_results": "cron[month='*', day='*', day_of_week='*', hour='3', minute='15']",
         "requeue_stale": "cron[month='*', day='*', day_of_week='*', hour='*', minute='*/2']",
     }
 
@@ -45,6 +48,7 @@ def test_the_schedule_enqueues_the_tasks_themselves():
     assert enqueued == {
         "nightly_recalculation": milestones.tasks.nightly_recalculation.enqueue,
         "overdue_digest": reviews.tasks.overdue_digest.enqueue,
+        "prune_task_results": jobs.tasks.prune_task_results.enqueue,
         "requeue_stale": jobs.tasks.requeue_stale.enqueue,
     }
 
@@ -95,3 +99,19 @@ def test_overdue_digest_emails_a_reviewer_once_however_often_it_runs(
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["priya@example.org"], "1 overdue tracker to review")
     ]
+
+
+def test_prune_task_results_deletes_the_database_backends_old_finished_results(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    old, recent, queued = (jobs.tasks.requeue_stale.enqueue() for _ in range(3))
+    DBTaskResult.objects.filter(pk__in=[old.id, recent.id]).update(status="SUCCESSFUL")
+    DBTaskResult.objects.filter(pk=old.id).update(
+        finished_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    DBTaskResult.objects.filter(pk=recent.id).update(finished_at=timezone.now())
+
+    jobs.tasks.prune_task_results.call()
+
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {
+        uuid.UUID(recent.id), uuid.UUID(queued.id),
+    }  # fmt: skip
