@@ -25,10 +25,16 @@ $(VENV)/.test: requirements/test.txt | $(BIN)/python
 # The development server: DEBUG on, SQLite unless DATABASE_URL says otherwise, on
 # PORT (make run PORT=8001 when 8000 is taken).
 PORT ?= 8000
+# The worker of TASK_BACKEND (README, Background jobs).
+WORKER = $(if $(filter rq,$(TASK_BACKEND)),rqworker default --job-class django_tasks_rq.Job,db_worker)
 run: export DEBUG ?= 1
 run: $(VENV)/.base
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
+	@# A worker for the background jobs and the schedule's clock, stopped with the server.
+	@trap 'kill $$worker $$clock 2>/dev/null; wait' EXIT INT TERM; \
+	$(MANAGE) $(WORKER) & worker=$$!; \
+	$(MANAGE) crontask --no-heartbeat & clock=$$!; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The suite runs on every core (pytest-xdist), each test file on one worker;

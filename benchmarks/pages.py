@@ -11,8 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from common.pagination import encode_cursor
+from milestones.exports import visible_milestones
 from milestones.forms import MilestoneFilterForm
-from milestones.views.milestones import visible_milestones
 from participants.access import teams_for
 
 MILESTONES_URL = "/milestones/"

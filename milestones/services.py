@@ -15,16 +15,19 @@ from django.db import transaction
 import participants.services
 import programmes.services
 import trackers.services
+from jobs.models import Job
+from jobs.services import start_job
 from milestones.models import ParticipantMilestone
 from milestones.recalculation import recalculate, recalculate_participant
+from milestones.tasks import recalculate_programme
 from participants.models import Participant
 from programmes.models import Programme
 from trackers.evidence import files_removed_on_failure
 from trackers.models import Tracker
 
 # Beyond this many participants a recalculation would outlast a web request (two or three
-# rows each, written at 4,000 to 10,000 rows a second on PostgreSQL depending on the machine's
-# load); the scheduled `manage.py recalculate_milestones` does it instead.
+# rows each, written at 4,000 to 7,000 rows a second on PostgreSQL depending on the
+# machine's load); a background job does it instead (milestones.tasks).
 RECALCULATE_IN_REQUEST = 5_000
 
 # A participant's milestones count from the programme start, within its window.
@@ -79,20 +82,34 @@ class ProgrammeSaved:
     programme: Programme
     participants: int
     recalculated: bool
+    # The job recalculating them when there were too many for the request.
+    job: Job | None = None
 
 
 @transaction.atomic
-def save_programme(**arguments) -> ProgrammeSaved:
+def save_programme(*, saved_by: AbstractBaseUser, **arguments) -> ProgrammeSaved:
     """``programmes.services.save_programme`` (same arguments), then every participant on
     the programme is recalculated, unless there are more than RECALCULATE_IN_REQUEST:
-    those are left to the scheduled recalculation (``recalculated`` says which)."""
+    then a job does it, started by ``saved_by`` (``recalculated`` says which)."""
     programme = programmes.services.save_programme(**arguments)
     on_programme = Participant.objects.filter(programme=programme)
     count = on_programme.count()
-    recalculated = count <= RECALCULATE_IN_REQUEST
-    if recalculated:
+    if count <= RECALCULATE_IN_REQUEST:
         recalculate(on_programme)
-    return ProgrammeSaved(programme=programme, participants=count, recalculated=recalculated)
+        return ProgrammeSaved(programme=programme, participants=count, recalculated=True)
+    job = start_recalculation(programme=programme, started_by=saved_by)
+    return ProgrammeSaved(programme=programme, participants=count, recalculated=False, job=job)
+
+
+def start_recalculation(*, programme: Programme, started_by: AbstractBaseUser) -> Job:
+    """A job that recalculates every participant on the programme, with progress."""
+    return start_job(
+        task=recalculate_programme,
+        kind="programme_recalculation",
+        title=f"Recalculating {programme}"[:200],
+        started_by=started_by,
+        parameters={"programme": programme.pk},
+    )
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from milestones.views import casework, milestones, programmes
 app_name = "milestones"
 urlpatterns = [
     path("milestones/", milestones.milestone_list, name="list"),
-    path("milestones/export.csv", milestones.milestone_export, name="export"),
+    path("milestones/export/", milestones.milestone_export, name="export"),
     path("milestones/forecast/", milestones.forecast, name="forecast"),
     path("milestones/<int:pk>/claim/", milestones.milestone_claim, name="claim"),
     path("milestones/programmes/", programmes.programme_list, name="programme_list"),

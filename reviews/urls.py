@@ -11,7 +11,7 @@ urlpatterns = [
     path("trackers/<int:pk>/release/", queue.review_release, name="release"),
     path("caseload/", caseload.caseload, name="caseload"),
     path("ready-to-claim/", claims.ready_to_claim, name="ready_to_claim"),
-    path("ready-to-claim/export.csv", claims.claim_export, name="claim_export"),
+    path("ready-to-claim/export/", claims.claim_export, name="claim_export"),
     path(
         "ready-to-claim/exports/<int:pk>.csv",
         claims.claim_export_download,

@@ -163,6 +163,8 @@ def _test_settings(settings):
     # force_login stands for both steps of signing in; tests/tracker_site/accounts turn
     # two-factor sign-in on and walk the second step.
     settings.TWO_FACTOR_REQUIRED = False
+    # Tasks run in the process that enqueues them (tests/jobs run real workers).
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
 # Anything shaped like a NINO in a line, written together or grouped (QQ 12 34 56 C).

@@ -179,3 +179,14 @@ class ParticipantMilestoneFactory(factory.django.DjangoModelFactory):
     weeks_left = 10
     status = ParticipantMilestone.Status.PROJECTED
     calculated_on = factory.LazyFunction(timezone.localdate)
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "jobs.Job"
+
+    kind = "count"
+    title = "Counting to three"
+    task_path = "tests.jobs.tasks.count_to_three"
+    started_by = factory.SubFactory(UserFactory)
+    created_at = factory.LazyFunction(timezone.now)

@@ -15,6 +15,7 @@ SECTIONS = [
     ("samples", ("reviews:sample",)),
     ("reviews", ("reviews:",)),
     ("account", ("accounts:",)),
+    ("jobs", ("jobs:",)),
 ]  # fmt: skip
 
 

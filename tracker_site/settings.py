@@ -57,8 +57,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "phonenumber_field",
     "simple_history",
+    "django_tasks_db",
+    "django_rq",
+    "crontask",
     # The project's layers, from the bottom (see the README's Layout).
     "common",
+    "jobs",
     "organisations",
     "programmes",
     "participants",
@@ -329,6 +333,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The schedule's clock logs every few seconds at INFO (its lock, each trigger).
+    "loggers": {"apscheduler": {"level": "WARNING"}},
 }
 
 # UK GDPR storage limitation: a participant's records are purged this many months after
@@ -336,3 +342,28 @@ LOGGING = {
 PARTICIPANT_RETENTION_MONTHS = int(os.environ.get("PARTICIPANT_RETENTION_MONTHS", "24"))
 # Uploaded referral files (their text is kept for the preview) are ephemeral: 4 weeks.
 PARTICIPANT_IMPORT_RETENTION_DAYS = int(os.environ.get("PARTICIPANT_IMPORT_RETENTION_DAYS", "28"))
+
+# --- Background jobs (django.tasks; jobs/) -------------------------------------------
+# TASK_BACKEND=database (the default): tasks are rows in this database, run by
+# `manage.py db_worker`. TASK_BACKEND=rq: tasks go to Redis (REDIS_URL), run by
+# `manage.py rqworker`, for deployments whose workers are on other machines.
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASK_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASK_BACKEND == "rq":
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASK_BACKEND must be database or rq.")
+# django-rq (the RQ worker's command) reads its queues whichever backend is chosen.
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# Not in the admin: jobs are followed on their own pages, and data-fix staff have no use
+# for a queue's internals (the database backend's results are in the admin already).
+RQ_SHOW_ADMIN_LINK = False
+# A running job whose heartbeat is older than this lost its worker: it is queued again,
+# up to JOBS_MAX_ATTEMPTS attempts in all (jobs.services.requeue_stale_jobs).
+JOBS_STALE_AFTER_SECONDS = int(os.environ.get("JOBS_STALE_AFTER_SECONDS", "300"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+# The schedule (`manage.py crontask`, schedules beside each task in <app>/tasks.py):
+# with RQ, a lock in Redis keeps to one scheduler however many machines start one.
+CRONTASK = {"REDIS_URL": REDIS_URL if TASK_BACKEND == "rq" else None}

@@ -43,8 +43,11 @@ def _programme_builder(request: HttpRequest, programme: Programme) -> HttpRespon
             programme=programme if programme.pk else None,
             details=form.cleaned_data,
             milestones=formset.entries(),
+            saved_by=request.user,
         )
         _say_what_was_recalculated(request, result)
+        if result.job:
+            return redirect("jobs:detail", pk=result.job.pk)
         return redirect("milestones:programme_edit", pk=result.programme.pk)
     helper = AmountHelperForm(request.GET if "on" in request.GET else None)
     return render(
@@ -66,6 +69,6 @@ def _say_what_was_recalculated(request: HttpRequest, result: ProgrammeSaved) -> 
         messages.warning(
             request,
             f"{result.programme} saved. Its {count:,} participants are too many to "
-            "recalculate now: their milestones change at the next scheduled recalculation "
-            f"(or run manage.py recalculate_milestones --programme {result.programme.pk}).",
+            "recalculate at once: a background job is recalculating them, and this page "
+            "shows how far it has got.",
         )

@@ -58,21 +58,28 @@ def _worklist(request: HttpRequest, mark_form: MarkClaimedForm) -> HttpResponse:
             "mark_form": mark_form,
             "selected": mark_form["milestones"].value() or [],
             "exports": exports[:EARLIER_EXPORTS],
+            "export_filters": {
+                name: request.GET[name]
+                for name in ClaimFilterForm.base_fields
+                if request.GET.get(name)
+            },
         },
     )
 
 
 @permission_required("milestones.export_milestones", raise_exception=True)
-@require_GET
+@require_POST
 def claim_export(request: HttpRequest) -> HttpResponse:
-    """Record an export of the filtered rows and send it as CSV."""
-    form = ClaimFilterForm(request.GET or None, teams=teams_for(request.user))
+    """Record an export of the filtered rows (the form carries the list's filters), then
+    send it by its download URL: a POST, since it writes, and never repeated by a reload.
+    Ready-to-claim rows are a day's or a week's claims, so the file is made here."""
+    form = ClaimFilterForm(request.POST, teams=teams_for(request.user))
     export = claims.export_ready_to_claim(
         milestones=form.filter(claims.ready_to_claim(request.user)),
         filters=form.applied(),
         exported_by=request.user,
     )
-    return _csv_attachment(request, export)
+    return redirect("reviews:claim_export_download", pk=export.pk)
 
 
 @permission_required("milestones.export_milestones", raise_exception=True)

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
@@ -15,6 +16,7 @@ from organisations.models import Organisation, PostcodeAddress
 from participants.models import Participant
 from programmes.models import Programme
 from tests.browser.steps import sign_in
+from tests.factories import JobFactory
 from trackers.models import Tracker
 
 pytestmark = [
@@ -159,6 +161,18 @@ def test_supervisor_and_compliance_pages(page: Page, demo, width):
     survey.visit("milestones, a filter it cannot use", "/milestones/?due_within=abc")
     page.locator("#milestone-results tbody a").filter(has_text="claimed").first.click()
     survey.check("claim")
+    page.goto("/milestones/")
+    page.get_by_role("button", name="Export CSV").click()
+    expect(page.get_by_role("heading", name="Done")).to_be_visible()
+    survey.check("export job, done")
+    running = JobFactory(
+        started_by=User.objects.get(username="supervisor"),
+        status="running",
+        progress_done=1,
+        progress_total=4,
+    )
+    survey.visit("job, running", f"/jobs/{running.pk}/")
+    survey.visit("your exports and jobs", "/jobs/")
     survey.visit("forecast", "/milestones/forecast/")
     survey.visit("programmes", "/milestones/programmes/")
     survey.visit("programme builder", f"/milestones/programmes/{Programme.objects.first().pk}/")

@@ -97,7 +97,7 @@ def test_a_tracker_is_rejected_corrected_approved_and_exported(
     page.get_by_role("link", name="Ready to claim").click()
     expect(page.locator("#claim-results")).to_contain_text(participant.reference)
     with page.expect_download() as download:
-        page.get_by_role("link", name="Export CSV").click()
+        page.get_by_role("button", name="Export CSV").click()
     exported = open(download.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
     assert re.search(rf"^{participant.reference},.*,Verified,Not claimed$", exported, re.M)
     page.context.close()

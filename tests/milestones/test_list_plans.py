@@ -8,9 +8,9 @@ from django.db import connection
 from django.http import QueryDict
 
 from common.pagination import encode_cursor, keyset_paginate
+from milestones.exports import visible_milestones
 from milestones.forms import MilestoneFilterForm
 from milestones.models import ParticipantMilestone
-from milestones.views.milestones import visible_milestones
 from participants.models import Team
 from tests.factories import ParticipantFactory, UserFactory
 

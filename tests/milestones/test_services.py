@@ -5,9 +5,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jobs.runner import run_job
 from milestones import services
 from milestones.models import ParticipantMilestone
 from milestones.recalculation import recalculate_participant
+from milestones.tasks import recalculate_programme_job
 from programmes.services import MilestoneEntry
 from tests.factories import (
     MINIMAL_PDF,
@@ -163,27 +165,49 @@ def test_save_programme_recalculates_everyone_on_it(participant, restart):
         programme=restart,
         details={},
         milestones=[MilestoneEntry(pk=None, name="Only", amount=Decimal("500"))],
+        saved_by=UserFactory(),
     )
 
-    assert (result.participants, result.recalculated) == (2, True)
+    assert (result.participants, result.recalculated, result.job) == (2, True, None)
     assert [row[:2] for row in stored(participant)] == [("Only", Decimal("500.00"))]
     assert [row[:2] for row in stored(other)] == [("Only", Decimal("500.00"))]
 
 
-def test_save_programme_beyond_the_limit_leaves_the_recalculation(
-    participant, restart, monkeypatch
+def test_save_programme_beyond_the_limit_recalculates_in_a_job_once_committed(
+    participant, restart, monkeypatch, django_capture_on_commit_callbacks
 ):
     job(participant, "2025-01-06")
     monkeypatch.setattr(services, "RECALCULATE_IN_REQUEST", 0)
+    user = UserFactory()
 
-    result = services.save_programme(
-        programme=restart,
-        details={},
-        milestones=[MilestoneEntry(pk=None, name="Only", amount=Decimal("500"))],
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.save_programme(
+            programme=restart,
+            details={},
+            milestones=[MilestoneEntry(pk=None, name="Only", amount=Decimal("500"))],
+            saved_by=user,
+        )
+        before_commit = stored(participant)
 
-    assert (result.participants, result.recalculated) == (1, False)
-    assert stored(participant) == []
+    result.job.refresh_from_db()
+    assert (result.participants, result.recalculated, before_commit) == (1, False, [])
+    assert (result.job.kind, result.job.started_by, result.job.status) == (
+        "programme_recalculation", user, "done",
+    )  # fmt: skip
+    assert (result.job.title, result.job.row_count) == (f"Recalculating {restart}", 1)
+    assert [row[:2] for row in stored(participant)] == [("Only", Decimal("500.00"))]
+
+
+def test_recalculation_job_of_a_deleted_programme_fails_with_a_message(restart):
+    started = services.start_recalculation(programme=restart, started_by=UserFactory())
+    restart.delete()
+
+    run_job(started.pk, recalculate_programme_job)
+
+    started.refresh_from_db()
+    assert (started.status, started.error) == (
+        "failed", "The programme was deleted before its participants were recalculated.",
+    )  # fmt: skip
 
 
 def test_record_claim_saves_the_claim_with_its_author():

@@ -50,7 +50,7 @@ trackers:document_upload            login/login  200/200  404/404      403/403  
 trackers:document_download          login/login  200/405  404/405      200/405     200/405     admin/admin  login/login  participant_pk=participant pk=tracker document_pk=document
 trackers:document_delete            login/login  403/403  403/403      403/403     200/302     admin/admin  login/login  participant_pk=participant pk=tracker document_pk=document
 milestones:list                     login/login  200/405  200/405      200/405     200/405     admin/admin  login/login
-milestones:export                   login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+milestones:export                   login/login  403/403  403/403      403/403     405/302     admin/admin  login/login
 milestones:forecast                 login/login  200/405  200/405      200/405     200/405     admin/admin  login/login
 milestones:claim                    login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=milestone
 milestones:programme_list           login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
@@ -72,6 +72,9 @@ organisations:address_edit          login/login  200/200  200/200      403/403  
 organisations:address_make_primary  login/login  405/302  405/302      403/403     405/302     admin/admin  login/login  pk=organisation address_pk=address
 organisations:contact_create        login/login  200/200  200/200      403/403     200/200     admin/admin  login/login  pk=organisation
 organisations:contact_edit          login/login  200/200  200/200      403/403     200/200     admin/admin  login/login  pk=organisation contact_pk=contact
+jobs:list                           login/login  200/405  200/405      200/405     200/405     admin/admin  login/login
+jobs:detail                         login/login  200/405  404/405      404/405     404/405     admin/admin  login/login  pk=job
+jobs:download                       login/login  200/405  404/405      404/405     404/405     admin/admin  login/login  pk=job
 reviews:queue                       login/login  403/403  403/403      200/405     403/403     admin/admin  login/login
 reviews:detail                      login/login  403/403  403/403      200/405     403/403     admin/admin  login/login  pk=tracker
 reviews:decide                      login/login  403/403  403/403      405/400     403/403     admin/admin  login/login  pk=tracker
@@ -79,7 +82,7 @@ reviews:take                        login/login  403/403  403/403      405/302  
 reviews:release                     login/login  403/403  403/403      405/302     403/403     admin/admin  login/login  pk=tracker
 reviews:caseload                    login/login  403/403  403/403      403/403     200/200     admin/admin  login/login
 reviews:ready_to_claim              login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
-reviews:claim_export                login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reviews:claim_export                login/login  403/403  403/403      403/403     405/302     admin/admin  login/login
 reviews:claim_export_download       login/login  403/403  403/403      403/403     200/405     admin/admin  login/login  pk=claim_export
 reviews:mark_claimed                login/login  403/403  403/403      403/403     405/200     admin/admin  login/login
 reviews:samples                     login/login  403/403  403/403      403/403     200/200     admin/admin  login/login

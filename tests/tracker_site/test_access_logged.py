@@ -65,6 +65,8 @@ NOT_ONE_PARTICIPANT = {
     "reviews:claim_export_download", "reviews:mark_claimed", "reviews:samples",
     "reviews:sample_detail", "reviews:sample_item", "reviews:take", "reviews:release",
     "reviews:decide", "trackers:submit",
+    # A user's own jobs; an export job logs each participant as it reads their rows.
+    "jobs:list", "jobs:detail", "jobs:download",
 }  # fmt: skip
 
 

@@ -11,7 +11,9 @@ import zipfile
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
+from django.http import HttpResponse
+from django.test import Client, TestCase
+from django.urls import resolve, reverse
 
 from participants.access import VIEW_ALL_TEAMS
 from participants.roles import ROLES
@@ -23,7 +25,7 @@ FRONT_END_ROLES = ("Administrator", "Compliance officer", "Supervisor")
 # The world's objects of the North team, and those another member of staff made (an
 # upload, an export, a sample), which only they and those who see every team may open.
 TEAM_OBJECTS = {"participant", "tracker", "document", "milestone", "sample_item"}
-OTHER_STAFFS_OBJECTS = {"participant_import", "claim_export", "sample"}
+OTHER_STAFFS_OBJECTS = {"participant_import", "claim_export", "sample", "job"}
 # Answers by which a URL serves a method at all.
 SERVED = {"200", "302", "400"}
 
@@ -51,10 +53,8 @@ LISTS = [
     ("participants:list", {"q": NINO}),
     ("participants:list", {"q": REFERENCE}),
     ("milestones:list", {"when": "any"}),
-    ("milestones:export", {"when": "any"}),
     ("reviews:queue", {"tab": "unassigned"}),
     ("reviews:ready_to_claim", {}),
-    ("reviews:claim_export", {}),
 ]
 # Pages with participants' numbers or choices but no names, even for the insider.
 SUMMARIES = [
@@ -149,6 +149,32 @@ def test_list_of_another_team_never_shows_the_participant(
     assert (inside.status_code, outside.status_code) == (200, 200)
     assert marks_in(inside, query) != [] or set(query.values()) & set(MARKS)
     assert marks_in(outside, query) == []
+
+
+def exported(client: Client, filters: dict) -> HttpResponse:
+    """The Milestones export's file, its job run as the request commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post(reverse("milestones:export"), filters)
+    return client.get(reverse("jobs:download", args=[resolve(started.url).kwargs["pk"]]))
+
+
+def test_claims_export_of_another_team_never_holds_the_participant(outsider, insider):
+    url = reverse("reviews:claim_export")
+
+    inside, outside = insider.post(url, follow=True), outsider.post(url, follow=True)
+
+    assert (inside.status_code, outside.status_code) == (200, 200)
+    assert marks_in(inside) != []
+    assert marks_in(outside) == []
+
+
+def test_milestones_export_of_another_team_never_holds_the_participant(outsider, insider):
+    inside = exported(insider, {"when": "any"})
+    outside = exported(outsider, {"when": "any"})
+
+    assert (inside.status_code, outside.status_code) == (200, 200)
+    assert marks_in(inside) != []
+    assert marks_in(outside) == []
 
 
 @pytest.mark.parametrize(("url_name", "query"), SUMMARIES)

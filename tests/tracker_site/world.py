@@ -9,7 +9,9 @@ import datetime
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.files.base import ContentFile
 
+from jobs.models import Job
 from milestones.models import ParticipantMilestone
 from organisations.models import Contact
 from participants.imports import COLUMNS, start_import
@@ -35,7 +37,15 @@ JOB = "Lighthouse keeper"
 MARKS = (LAST_NAME, NINO, REFERENCE, JOB)
 
 # The apps whose rows a refused request must leave as they were (their history too).
-OUR_APPS = ("organisations", "programmes", "participants", "trackers", "milestones", "reviews")
+OUR_APPS = (
+    "jobs",
+    "organisations",
+    "programmes",
+    "participants",
+    "trackers",
+    "milestones",
+    "reviews",
+)
 
 
 def build_world() -> dict:
@@ -104,10 +114,25 @@ def build_world() -> dict:
             row_count=1,
             content=f"Participant reference,NINO\r\n{REFERENCE},{NINO}\r\n",
         ),
+        "job": _done_export(users["admin"]),
         "sample": sample,
         "sample_item": QaSampleItem.objects.create(sample=sample, tracker=tracker),
         "review_reason": ReviewReason.objects.create(code="unreadable", label="Unreadable"),
     }
+
+
+def _done_export(user) -> Job:
+    job = Job.objects.create(
+        kind="milestones_export",
+        title="Milestones CSV export",
+        task_path="milestones.tasks.export_milestones",
+        started_by=user,
+        created_at=datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC),
+        status=Job.Status.DONE,
+        row_count=1,
+    )
+    job.result.save("milestones-2026-01-05.csv", ContentFile(f"{REFERENCE}\r\n".encode()))
+    return job
 
 
 def row_counts() -> dict[str, int]:

@@ -9,12 +9,15 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Permission
-from django.urls import reverse
+from django.test import TestCase
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from common.pagination import encode_cursor
+from jobs.models import Job
 from milestones.models import ParticipantMilestone
 from milestones.recalculation import recalculate_participant
+from participants.models import AccessLogEntry
 from tests.common.paging import page_link
 from tests.factories import (
     OrganisationFactory,
@@ -25,7 +28,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 LIST_URL = reverse("milestones:list")
 EXPORT_URL = reverse("milestones:export")
@@ -60,6 +63,16 @@ def time_values(page: str, section_id: str) -> list[str]:
     return re.findall(r'<time datetime="([0-9-]+)">', section)
 
 
+def export(client, data=None):
+    """Ask for the export as the Export CSV button does, let the job run (the tests'
+    ImmediateBackend runs it once the request's transaction commits), and download it."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post(EXPORT_URL, data or {})
+    assert started.status_code == 302, started
+    job = resolve(started.url).kwargs["pk"]
+    return client.get(reverse("jobs:download", args=[job]))
+
+
 def csv_rows(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8")
     return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
@@ -91,13 +104,13 @@ def test_projected_dates_are_the_same_on_every_screen(supervisor_client, restart
     trackers = supervisor_client.get(reverse("trackers:list", args=[participant.pk]))
     profile = supervisor_client.get(reverse("participants:detail", args=[participant.pk]))
     milestones = supervisor_client.get(LIST_URL, {"when": "any"})
-    export = supervisor_client.get(EXPORT_URL, {"when": "any"})
+    export_ = export(supervisor_client, {"when": "any"})
 
     expected = ["2025-02-13", "2025-05-12"]
     assert time_values(trackers.content.decode(), "participant-milestones") == expected
     assert time_values(profile.content.decode(), "participant-milestones") == expected
     assert time_values(milestones.content.decode(), "milestone-results") == expected
-    header, *rows = csv_rows(export)
+    header, *rows = csv_rows(export_)
     assert [row[header.index("Projected date")] for row in rows] == expected
 
 
@@ -250,14 +263,13 @@ def test_milestone_list_links_claims_and_export_for_a_supervisor_only(
     as_administrator = client.get(LIST_URL).content.decode()
 
     assert f'href="{claim_url}"' in as_supervisor
-    assert f'href="{EXPORT_URL}?status=projected"' in as_supervisor
+    assert f'action="{EXPORT_URL}"' in as_supervisor
+    assert '<input type="hidden" name="status" value="projected">' in as_supervisor
     assert claim_url not in as_administrator
     assert EXPORT_URL not in as_administrator
 
 
-@pytest.mark.parametrize(
-    "url", [LIST_URL, EXPORT_URL, FORECAST_URL, reverse("milestones:programme_list")]
-)
+@pytest.mark.parametrize("url", [LIST_URL, FORECAST_URL, reverse("milestones:programme_list")])
 def test_milestone_pages_reject_post(supervisor_client, url):
     milestone = ParticipantMilestoneFactory()
 
@@ -298,7 +310,7 @@ def test_milestone_export_writes_the_rows_as_csv(supervisor_client, north, today
         status=Status.NOT_REACHABLE,
     )
 
-    response = supervisor_client.get(EXPORT_URL, {"when": "any"})
+    response = export(supervisor_client, {"when": "any"})
 
     content = b"".join(response.streaming_content)
     assert content.startswith("\ufeff".encode())
@@ -321,7 +333,7 @@ def test_milestone_export_neutralises_formulas(supervisor_client):
     for name in ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)"]:
         ParticipantMilestoneFactory(participant__first_name=name, participant__last_name="Smith")
 
-    response = supervisor_client.get(EXPORT_URL)
+    response = export(supervisor_client)
 
     header, *rows = csv_rows(response)
     assert sorted(row[header.index("Participant")] for row in rows) == sorted(
@@ -330,7 +342,7 @@ def test_milestone_export_neutralises_formulas(supervisor_client):
 
 
 def test_milestone_export_applies_the_filters(supervisor_client, mixed):
-    response = supervisor_client.get(EXPORT_URL, {"status": "achieved"})
+    response = export(supervisor_client, {"status": "achieved"})
 
     header, *rows = csv_rows(response)
     assert [row[header.index("Participant")] for row in rows] == ["Alex Achieved", "Alex Paid"]
@@ -339,7 +351,7 @@ def test_milestone_export_applies_the_filters(supervisor_client, mixed):
 def test_milestone_export_shows_only_the_users_teams(client, mixed, north):
     client.force_login(user_with("view_participant", "export_milestones", teams=[north]))
 
-    response = client.get(EXPORT_URL, {"when": "any"})
+    response = export(client, {"when": "any"})
 
     header, *rows = csv_rows(response)
     assert {row[header.index("Team")] for row in rows} == {"North"}
@@ -352,11 +364,59 @@ def test_milestone_export_is_forbidden_without_the_permission(client, request, u
 
     ParticipantMilestoneFactory(participant__last_name="Exported")
 
-    response = client.get(EXPORT_URL)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(EXPORT_URL)
 
     assert response.status_code == 403
-    assert "text/csv" not in response["Content-Type"]
     assert "Exported" not in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_milestone_export_by_get_is_refused_and_starts_nothing(supervisor_client):
+    response = supervisor_client.get(EXPORT_URL)
+
+    assert (response.status_code, response["Allow"]) == (405, "POST")
+    assert not Job.objects.exists()
+
+
+def test_milestone_export_starts_a_job_with_the_filters_and_shows_its_page(
+    supervisor_client, supervisor
+):
+    response = supervisor_client.post(EXPORT_URL, {"status": "achieved", "when": "", "x": "1"})
+
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.started_by, job.status) == ("milestones_export", supervisor, "queued")
+    assert job.parameters == {"filters": {"status": "achieved"}, "path": EXPORT_URL}
+
+
+def test_milestone_export_records_the_row_count_and_logs_each_participant(
+    supervisor_client, supervisor, north
+):
+    first, second = ParticipantFactory.create_batch(2, team=north)
+    for participant in (first, first, second):
+        ParticipantMilestoneFactory(participant=participant)
+
+    export(supervisor_client, {"when": "any"})
+
+    job = Job.objects.get()
+    assert (job.status, job.row_count, job.progress_done) == ("done", 3, 3)
+    assert sorted(
+        AccessLogEntry.objects.values_list("participant_id", "user", "kind", "url_name", "path")
+    ) == sorted(
+        (p.pk, supervisor.pk, "exported", "milestones:export", EXPORT_URL) for p in (first, second)
+    )
+
+
+def test_milestone_list_after_an_htmx_filter_updates_the_export_filters(supervisor_client):
+    response = supervisor_client.get(
+        LIST_URL, {"status": "achieved"}, headers={"HX-Request": "true"}
+    )
+
+    page = response.content.decode()
+    assert 'id="export-form" method="post"' in page
+    assert 'hx-swap-oob="true"' in page
+    assert '<input type="hidden" name="status" value="achieved">' in page
 
 
 # Claims
@@ -594,3 +654,18 @@ def test_forecast_query_count_is_constant(
         response = supervisor_client.get(FORECAST_URL)
 
     assert [row["count"] for row in response.context["rows"]] == [1] * rows
+
+
+def test_milestone_export_with_filters_logs_only_the_participants_exported(client, mixed, north):
+    user = user_with("view_participant", "export_milestones", teams=[north])
+    client.force_login(user)
+
+    header, *rows = csv_rows(export(client, {"status": "achieved"}))
+
+    exported = {row[header.index("Participant reference")] for row in rows}
+    logged = set(
+        AccessLogEntry.objects.filter(user=user, kind="exported").values_list(
+            "participant__reference", flat=True
+        )
+    )
+    assert logged == exported != set()

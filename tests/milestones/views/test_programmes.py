@@ -6,8 +6,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
+from jobs.models import Job
 from milestones import services
 from milestones.models import ParticipantMilestone
 from milestones.recalculation import recalculate_participant
@@ -123,26 +125,29 @@ def test_programme_edit_recalculates_the_participants_on_it(supervisor_client, n
     ]
 
 
-def test_programme_edit_with_too_many_participants_leaves_them_to_the_scheduled_run(
-    supervisor_client, north, monkeypatch
+def test_programme_edit_with_too_many_participants_recalculates_them_in_a_job(
+    supervisor_client, supervisor, north, monkeypatch
 ):
     monkeypatch.setattr(services, "RECALCULATE_IN_REQUEST", 1)
     programme = RestartProgrammeFactory()
     participants = ParticipantFactory.create_batch(2, programme=programme, team=north)
     TrackerFactory(participant=participants[0])
 
-    response = supervisor_client.post(
-        edit_url(programme),
-        programme_data([{"name": "Job outcome", "amount": "4759.04"}], name=programme.name),
-        follow=True,
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = supervisor_client.post(
+            edit_url(programme),
+            programme_data([{"name": "Job outcome", "amount": "4759.04"}], name=programme.name),
+        )
+    page = supervisor_client.get(response.url)
 
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert (job.started_by, job.status, job.row_count) == (supervisor, "done", 2)
     assert FinancialMilestone.objects.filter(programme=programme).count() == 1
-    assert ParticipantMilestone.objects.count() == 0
-    assert [str(m) for m in response.context["messages"]] == [
-        f"{programme.name} saved. Its 2 participants are too many to recalculate now: their "
-        "milestones change at the next scheduled recalculation (or run manage.py "
-        f"recalculate_milestones --programme {programme.pk})."
+    assert ParticipantMilestone.objects.filter(participant=participants[0]).count() == 1
+    assert [str(m) for m in page.context["messages"]] == [
+        f"{programme.name} saved. Its 2 participants are too many to recalculate at once: a "
+        "background job is recalculating them, and this page shows how far it has got."
     ]
 
 

@@ -169,7 +169,8 @@ def test_ready_to_claim_links_the_export_and_the_claim_with_the_filters(
     response = supervisor_client.get(LIST_URL, {"team": north.pk, "page": "1"})
 
     body = results(response)
-    assert f'href="{EXPORT_URL}?team={north.pk}"' in body
+    assert f'<form method="post" action="{EXPORT_URL}" class="claim-export">' in body
+    assert f'<input type="hidden" name="team" value="{north.pk}">' in body
     assert f'<form method="post" action="{MARK_URL}?team={north.pk}&amp;page=1">' in body
 
 
@@ -347,7 +348,7 @@ def test_claim_export_records_and_sends_the_csv(supervisor_client, supervisor, n
         projected_date=datetime.date(2025, 10, 25),
     )
 
-    response = supervisor_client.get(EXPORT_URL)
+    response = supervisor_client.post(EXPORT_URL, follow=True)
 
     export = ClaimExport.objects.get()
     assert (export.created_by, export.row_count, export.milestone_ids, export.filters) == (
@@ -376,7 +377,7 @@ def test_claim_export_neutralises_formulas(supervisor_client):
     for name in ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"]:
         verified(participant__first_name=name, participant__last_name="Smith")
 
-    response = supervisor_client.get(EXPORT_URL)
+    response = supervisor_client.post(EXPORT_URL, follow=True)
 
     header, *rows = csv_rows(response.content)
     assert sorted(row[header.index("Participant")] for row in rows) == sorted(
@@ -388,8 +389,8 @@ def test_claim_export_applies_the_filters(supervisor_client, mixed, north):
     cutoff = days(-2).isoformat()
     programme = mixed["plain"].participant.programme_id
 
-    response = supervisor_client.get(
-        EXPORT_URL, {"programme": programme, "team": north.pk, "projected_by": cutoff}
+    response = supervisor_client.post(
+        EXPORT_URL, {"programme": programme, "team": north.pk, "projected_by": cutoff}, follow=True
     )
 
     header, *rows = csv_rows(response.content)
@@ -405,7 +406,7 @@ def test_claim_export_shows_only_the_users_teams(client, mixed, north, south):
     member = user_with("export_milestones", teams=[north])
     client.force_login(member)
 
-    response = client.get(EXPORT_URL, {"team": south.pk})
+    response = client.post(EXPORT_URL, {"team": south.pk}, follow=True)
 
     header, *rows = csv_rows(response.content)
     assert header == HEADER
@@ -426,7 +427,7 @@ def test_claim_export_is_forbidden_without_the_permission(client, request, user,
         client.force_login(request.getfixturevalue(user))
     verified(participant__last_name="Exported", participant__team=north)
 
-    response = client.get(EXPORT_URL)
+    response = client.post(EXPORT_URL)
 
     assert response.status_code == 403
     assert "text/csv" not in response["Content-Type"]
@@ -436,7 +437,7 @@ def test_claim_export_is_forbidden_without_the_permission(client, request, user,
 
 def test_claim_export_download_returns_the_export_as_it_was(supervisor_client, north):
     milestone = verified(participant__last_name="Before", participant__team=north)
-    exported = supervisor_client.get(EXPORT_URL)
+    exported = supervisor_client.post(EXPORT_URL, follow=True)
     export = ClaimExport.objects.get()
     milestone.participant.last_name = "After"
     milestone.participant.save()
@@ -493,7 +494,7 @@ def test_claim_export_download_is_forbidden_without_the_permission(client, reque
     ("method", "url", "allow"),
     [
         ("post", LIST_URL, "GET"),
-        ("post", EXPORT_URL, "GET"),
+        ("get", EXPORT_URL, "POST"),
         ("post", "download", "GET"),
         ("get", MARK_URL, "POST"),
         ("put", MARK_URL, "POST"),
