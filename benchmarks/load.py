@@ -20,7 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,15 +28,18 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 # Plain HTTP on 127.0.0.1: cookies without the Secure flag (and so without __Host-).
 os.environ["SECURE_COOKIES"] = "0"
+os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
 
 from benchmarks import pages  # noqa: E402
 from benchmarks.staff import cookie_name, member, signed_in_session, teams_seen  # noqa: E402
+from jobs.models import Job  # noqa: E402
 from milestones.models import ParticipantMilestone  # noqa: E402
 from participants.models import Participant  # noqa: E402
 
@@ -118,36 +120,46 @@ def run_locust(port: int, args, directory: str, label: str, env: dict) -> dict:
     }
 
 
-def export_while(port: int, stop: threading.Event, result: dict) -> None:
-    """The supervisor's full milestones export, over and over until the load ends: how
-    long each took and how many rows it gave of how many there are."""
-    supervisor = member("bench.supervisor", "Supervisor")
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{pages.EXPORT_URL}",
-        headers={"Cookie": f"{cookie_name()}={signed_in_session(supervisor)}"},
-    )
+def export_while(stop: threading.Event, env: dict, result: dict) -> None:
+    """The supervisor's full milestones export, over and over until the load ends: each
+    started as the Export button starts it and run by a real worker (``manage.py
+    db_worker``) beside gunicorn, as in production; how long each took and how many rows
+    its file holds of how many there are."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[cookie_name()] = signed_in_session(member("bench.supervisor", "Supervisor"))
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     expected = ParticipantMilestone.objects.count()
     result["exports"] = []
-    while not stop.is_set():
-        started = time.perf_counter()
-        rows, error = -1, ""
-        try:
-            with urllib.request.urlopen(request, timeout=600) as response:  # noqa: S310
-                status = response.status
-                for _line in response:
-                    rows += 1
-        except Exception as exc:
-            status, error = None, f"{type(exc).__name__}: {exc}"
-        result["exports"].append(
-            {
-                "seconds": round(time.perf_counter() - started, 1),
-                "status": status,
-                "rows": rows,
-                "expected_rows": expected,
-                "complete": rows == expected,
-                "error": error,
-            }
-        )
+    try:
+        while not stop.is_set():
+            started = time.perf_counter()
+            client.post(pages.EXPORT_URL, pages.EXPORT_FILTERS)
+            job = Job.objects.latest("pk")
+            while not job.is_finished and not stop.wait(0.5):
+                job.refresh_from_db()
+            if not job.is_finished:
+                break  # the load ended first: a half-run export says nothing
+            rows, error = -1, ""
+            try:
+                rows = pages.exported_rows(job)
+            except RuntimeError as exc:
+                error = str(exc)
+            result["exports"].append(
+                {
+                    "seconds": round(time.perf_counter() - started, 1),
+                    "status": job.status,
+                    "rows": rows,
+                    "expected_rows": expected,
+                    "complete": rows == expected,
+                    "error": error,
+                }
+            )
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
 
 
 def main() -> None:
@@ -176,7 +188,7 @@ def main() -> None:
             if args.export:
                 print("  load: the same while an export runs", flush=True)
                 stop, exported = threading.Event(), {}
-                thread = threading.Thread(target=export_while, args=(port, stop, exported))
+                thread = threading.Thread(target=export_while, args=(stop, env, exported))
                 thread.start()
                 results["with_export"] = run_locust(port, args, directory, "export", env)
                 stop.set()

@@ -143,7 +143,7 @@ def build_pages(args) -> tuple[list[Page], list[str]]:
         Page("forecast", get(staff, "/milestones/forecast/")),
         Page("compliance queue (reviews)", get(compliance, "/reviews/")),
         Page(
-            f"milestones export ({ParticipantMilestone.objects.count():,} rows, streaming CSV)",
+            f"milestones export ({ParticipantMilestone.objects.count():,} rows, a job run to its end)",
             export,
             rounds=args.export_rounds,
         ),

@@ -1,5 +1,5 @@
 """What the benchmark requests, in one place, so that a change of URL scheme (keyset
-cursors for the Milestones list, an export that becomes a job) is a change here only.
+cursors for the Milestones list, the export job) is a change here only.
 """
 
 import math
@@ -11,12 +11,15 @@ from django.test import Client
 from django.utils import timezone
 
 from common.pagination import encode_cursor
+from jobs.models import Job
 from milestones.exports import visible_milestones
 from milestones.forms import MilestoneFilterForm
+from milestones.tasks import export_milestones
 from participants.access import teams_for
 
 MILESTONES_URL = "/milestones/"
-EXPORT_URL = "/milestones/export.csv?when=any"
+EXPORT_URL = "/milestones/export/"
+EXPORT_FILTERS = {"when": "any"}
 
 
 def milestones_page_url(client: Client, number: int) -> str:
@@ -38,16 +41,28 @@ def milestones_page_url(client: Client, number: int) -> str:
 
 
 def run_export(client: Client) -> int:
-    """Export every milestone the user may see, as the export works on this branch (a
-    streaming CSV response, read to its end), and return the number of data rows.
-
-    When the export becomes a background job, start the job here, run it to the end and
-    count the rows of the file it stored."""
-    response = client.get(EXPORT_URL)
-    if response.status_code != 200:
+    """Export every milestone the user may see as the Export button does (a POST that
+    starts a job), run the job here as a worker would, and return the rows of the file
+    it stored, checked against the row count the job recorded."""
+    response = client.post(EXPORT_URL, EXPORT_FILTERS)
+    if response.status_code != 302:
         raise RuntimeError(f"The export answered HTTP {response.status_code}")
-    content = b"".join(response.streaming_content)
-    return content.count(b"\n") - 1
+    job = Job.objects.latest("pk")
+    export_milestones.call(job.pk)
+    return exported_rows(job)
+
+
+def exported_rows(job: Job) -> int:
+    """The data rows of a finished export job's file (an error if it did not finish or
+    its file disagrees with its recorded row count)."""
+    job.refresh_from_db()
+    if job.status != Job.Status.DONE:
+        raise RuntimeError(f"The export job ended {job.status}: {job.error}")
+    with job.result.open("rb") as file:
+        rows = sum(1 for _line in file) - 1
+    if rows != job.row_count:
+        raise RuntimeError(f"The export file has {rows:,} rows; its job says {job.row_count:,}")
+    return rows
 
 
 def tracker_form(organisation_pk: int) -> dict:

@@ -123,7 +123,7 @@ def load_table(load: dict) -> list[str]:
             lines.append(f"- error ({key}): {failure}")
         for export in run.get("exports", []):
             lines.append(
-                f"- export during the load: HTTP {export['status']}, {export['rows']:,} of "
+                f"- export during the load: {export['status']}, {export['rows']:,} of "
                 f"{export['expected_rows']:,} rows in {export['seconds']} s"
                 + ("" if export["complete"] else " — **incomplete**")
                 + (f" ({export['error']})" if export["error"] else "")
