@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "trackers",
     "milestones",
     "reviews",
+    "reconciliation",
     "tracker_site",
 ]
 
