@@ -51,6 +51,7 @@ ROLES: dict[str, list[str]] = {
         "milestones.export_milestones",
         "reviews.assign_reviews",
         "reviews.draw_sample",
+        "reconciliation.import_notifications",
     ],
     # Django admin only, for corrections (the users also need "staff status"); without
     # FRONT_END the casework pages refuse them.

@@ -28,5 +28,6 @@ urlpatterns = [
     # pages whose save moves milestones (their paths sit beside the other pages').
     path("", include("milestones.urls")),
     path("reviews/", include("reviews.urls")),
+    path("dwp-notifications/", include("reconciliation.urls")),
     path("admin/", admin.site.urls),
 ]

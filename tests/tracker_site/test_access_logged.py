@@ -65,6 +65,8 @@ NOT_ONE_PARTICIPANT = {
     "reviews:claim_export_download", "reviews:mark_claimed", "reviews:samples",
     "reviews:sample_detail", "reviews:sample_item", "reviews:take", "reviews:release",
     "reviews:decide", "trackers:submit",
+    "reconciliation:imports", "reconciliation:upload", "reconciliation:import_detail",
+    "reconciliation:queue", "reconciliation:queue_export", "reconciliation:resolve",
 }  # fmt: skip
 
 
