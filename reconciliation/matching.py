@@ -232,10 +232,8 @@ def _unmatched(row: ParsedRow, lookups: _Lookups, *, reason: str) -> Outcome:
             proposed = candidates[0]
     message = reason[0].upper() + reason[1:] + "."
     if proposed:
-        message += (
-            f" {proposed.full_name} ({proposed.reference}) has the same surname and date "
-            "of birth: check, then link the row."
-        )
+        # Named on the page only to those who may see the participant.
+        message += " A participant has the same surname and date of birth: check, then link it."
     return Outcome(row=row, state=State.UNMATCHED, message=message, proposed=proposed)
 
 
