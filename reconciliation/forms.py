@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from common.forms import FilterChoiceField
 from participants.access import participants_for
 from participants.models import Participant
+from programmes.models import Programme
 from reconciliation.files import MAX_FILE_SIZE, MAX_ROWS
 from reconciliation.models import ColumnMapping, ImportedRow, NotificationImport
 
@@ -109,3 +110,21 @@ def unmatched_rows():
         resolution="",
         notification_import__status=NotificationImport.Status.APPLIED,
     )
+
+
+class WorklistFilterForm(forms.Form):
+    programme = FilterChoiceField(Programme.objects.all(), choose="a programme")
+    team = FilterChoiceField(None, choose="a team")
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def filter(self, queryset):
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("programme"):
+            queryset = queryset.filter(participant__programme=data["programme"])
+        if data.get("team"):
+            queryset = queryset.filter(participant__team=data["team"])
+        return queryset

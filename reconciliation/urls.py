@@ -10,4 +10,6 @@ urlpatterns = [
     path("unmatched/", views.queue, name="queue"),
     path("unmatched/export.csv", views.queue_export, name="queue_export"),
     path("unmatched/<int:pk>/", views.resolve, name="resolve"),
+    path("worklists/", views.worklist, name="worklist"),
+    path("worklists/export.csv", views.worklist_export, name="worklist_export"),
 ]

@@ -2,6 +2,7 @@
 what each row would do, apply it; the files imported and their rows as imported; and
 the work queue of unmatched rows (link to a participant, or dismiss with a reason)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -12,10 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.htmx import template_for
 from common.pagination import page_of
 from common.spreadsheets import csv_lines
+from participants.access import teams_for
 from participants.access_log import record_export
+from reconciliation import worklists
 from reconciliation.access import may_see, team_ids_of, visible_rows
 from reconciliation.files import MAX_ROWS, FileRefused
-from reconciliation.forms import DismissForm, LinkForm, QueueFilterForm, UploadForm, unmatched_rows
+from reconciliation.forms import (
+    DismissForm,
+    LinkForm,
+    QueueFilterForm,
+    UploadForm,
+    WorklistFilterForm,
+    unmatched_rows,
+)
 from reconciliation.models import ImportedRow, NotificationImport
 from reconciliation.services import (
     ImportRefused,
@@ -243,4 +253,116 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reconciliation/resolve.html",
         {"row": row, "link_form": link_form, "dismiss_form": dismiss_form},
+    )
+
+
+def _worklist_row(slug: str, entry) -> dict:
+    """What the page and the export show of one entry, whichever list it is from."""
+    if slug == worklists.MISSING.slug:
+        return {
+            "participant": entry.participant,
+            "milestone": entry.name,
+            "projected": entry.projected_date,
+            "confirmed": None,
+            "difference": None,
+            "detail": entry.get_status_display(),
+        }
+    if slug == worklists.CONFLICTS.slug:
+        return {
+            "participant": entry.participant,
+            "milestone": entry.notification_type,
+            "projected": None,
+            "confirmed": entry.notification_date,
+            "difference": None,
+            "detail": f"{entry.notification_import.file_name} line {entry.line}: {entry.message}",
+        }
+    milestone = entry.participant_milestone
+    return {
+        "participant": entry.participant,
+        "milestone": milestone.name,
+        "projected": milestone.projected_date,
+        "confirmed": entry.notification_date,
+        "difference": (
+            (entry.notification_date - milestone.projected_date).days
+            if milestone.projected_date
+            else None
+        ),
+        "detail": entry.notification_type,
+    }
+
+
+def _worklist_slug(request: HttpRequest) -> str:
+    slug = request.GET.get("list", "")
+    return slug if slug in worklists.WORKLISTS else worklists.LATE.slug
+
+
+@permission_required(PERMISSION, raise_exception=True)
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    slug = _worklist_slug(request)
+    today = timezone.localdate()
+    form = WorklistFilterForm(request.GET or None, teams=teams_for(request.user))
+    page, query = page_of(request, form.filter(worklists.entries(slug, request.user, today=today)))
+    page.rows[:] = [_worklist_row(slug, entry) for entry in page.rows]
+    chosen = worklists.WORKLISTS[slug]
+    return render(
+        request,
+        template_for(request, "reconciliation/worklist.html", "worklist-results"),
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "worklist": chosen,
+            "explanation": chosen.explanation.format(
+                late_weeks=settings.DWP_LATE_WEEKS, missing_days=settings.DWP_MISSING_DAYS
+            ),
+            "tabs": _tabs(request.user, today),
+            "list_field": [("list", slug)],
+        },
+    )
+
+
+def _tabs(user, today) -> list:
+    counts = worklists.counts(user, today=today)
+    return [(item, counts[item.slug]) for item in worklists.WORKLISTS.values()]
+
+
+WORKLIST_HEADER = [
+    "participant_reference", "participant", "team", "programme", "milestone",
+    "projected_date", "dwp_confirmed_date", "difference_days", "detail",
+]  # fmt: skip
+
+
+@permission_required(PERMISSION, raise_exception=True)
+@require_GET
+def worklist_export(request: HttpRequest) -> HttpResponse:
+    slug = _worklist_slug(request)
+    form = WorklistFilterForm(request.GET or None, teams=teams_for(request.user))
+    rows = [
+        _worklist_row(slug, entry)
+        for entry in form.filter(worklists.entries(slug, request.user, today=timezone.localdate()))
+    ]
+    record_export(request, {row["participant"].pk for row in rows})
+    lines = csv_lines(
+        WORKLIST_HEADER,
+        (
+            [
+                row["participant"].reference,
+                row["participant"].full_name,
+                row["participant"].team,
+                row["participant"].programme,
+                row["milestone"],
+                row["projected"] or "",
+                row["confirmed"] or "",
+                "" if row["difference"] is None else row["difference"],
+                row["detail"],
+            ]
+            for row in rows
+        ),
+    )
+    name = f"dwp-{slug}-{timezone.localdate():%Y-%m-%d}.csv"
+    return StreamingHttpResponse(
+        lines,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

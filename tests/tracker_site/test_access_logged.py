@@ -67,6 +67,7 @@ NOT_ONE_PARTICIPANT = {
     "reviews:decide", "trackers:submit",
     "reconciliation:imports", "reconciliation:upload", "reconciliation:import_detail",
     "reconciliation:queue", "reconciliation:queue_export", "reconciliation:resolve",
+    "reconciliation:worklist", "reconciliation:worklist_export",
 }  # fmt: skip
 
 

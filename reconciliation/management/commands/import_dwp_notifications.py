@@ -78,8 +78,8 @@ class Command(BaseCommand):
             label = ImportedRow.State(row.state).label
             self.stdout.write(f"Line {row.line}: {label} – {_printable(row.message)}")
         counts = ", ".join(
-            f"{ImportedRow.State(state).label.lower()} {count:,}"
-            for state, count in notification_import.counts.items()
+            f"{state.label.lower()} {notification_import.count(state):,}"
+            for state in ImportedRow.State
         )
         verb = "applied" if apply else "previewed, nothing applied"
         self.stdout.write(self.style.SUCCESS(f"Import {notification_import.pk} {verb}: {counts}."))
