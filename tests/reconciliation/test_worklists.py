@@ -75,7 +75,7 @@ def both_teams(supervisor):
 @freeze_time(TODAY)
 @pytest.mark.parametrize("slug", list(worklists.WORKLISTS))
 def test_each_worklist_holds_its_case_and_only_the_users_teams(slug, client, both_teams):
-    world, north_cases, south_cases, north = both_teams
+    _, north_cases, south_cases, north = both_teams
     user = UserFactory(username="north.supervisor", teams=[north])
     user.user_permissions.add(
         Permission.objects.get(codename="use_front_end"),
@@ -99,7 +99,7 @@ def test_each_worklist_holds_its_case_and_only_the_users_teams(slug, client, bot
 
 @freeze_time(TODAY)
 def test_the_worklists_agree_with_the_participant_pages_flags(supervisor, both_teams):
-    world, north_cases, _, _ = both_teams
+    _, north_cases, _, _ = both_teams
     flag_of = {"late": "late", "missing": "missing", "unknown-employment": "unknown_employment"}
 
     for slug, flag in flag_of.items():
