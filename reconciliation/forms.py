@@ -4,12 +4,12 @@ linking or dismissing an unmatched row."""
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 
-from common.forms import FilterChoiceField
+from common.forms import DateField, FilterChoiceField
 from participants.access import participants_for
 from participants.models import Participant
 from programmes.models import Programme
 from reconciliation.files import MAX_FILE_SIZE, MAX_ROWS
-from reconciliation.models import ColumnMapping, ImportedRow, NotificationImport
+from reconciliation.models import ColumnMapping, Debit, ImportedRow, NotificationImport
 
 
 class UploadForm(forms.Form):
@@ -128,3 +128,35 @@ class WorklistFilterForm(forms.Form):
         if data.get("team"):
             queryset = queryset.filter(participant__team=data["team"])
         return queryset
+
+
+class DebitForm(forms.ModelForm):
+    class Meta:
+        model = Debit
+        fields = ["amount", "debited_on", "reference", "reason"]
+        field_classes = {"debited_on": DateField}
+        # Text, not a number input: what a browser cannot read is explained, not dropped.
+        widgets = {
+            "amount": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "amount": "In pounds, for example 1250.00.",
+            "reason": "For example: clawback after validation found no evidence of earnings.",
+        }
+        error_messages = {
+            "amount": {
+                "required": "Enter the amount debited.",
+                "invalid": "Enter the amount as a sum in pounds, like 1250.00.",
+                "max_digits": "Enter an amount of less than £100,000,000.",
+                "max_whole_digits": "Enter an amount of less than £100,000,000.",
+                "max_decimal_places": "Enter the amount to the penny (2 decimal places).",
+            },
+            "reason": {"required": "Give the reason for the debit."},
+        }
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("The amount debited must be more than £0.")
+        return amount

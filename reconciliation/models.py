@@ -280,6 +280,11 @@ class DwpNotification(models.Model):
         ImportedRow, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Reconciled: the provider has matched DWP's payment to its bank's remittance.
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+    reconciled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["notification_date", "id"]
@@ -290,3 +295,29 @@ class DwpNotification(models.Model):
     def same_as(self, values: dict) -> bool:
         """Whether a row says what is already held (then it is Complete)."""
         return all(getattr(self, name) == values[name] for name in values)
+
+
+class Debit(models.Model):
+    """Money DWP took back from a milestone's payment (clawback after validation, say),
+    recorded with its reason. Only ever added, never edited."""
+
+    participant_milestone = models.ForeignKey(
+        "milestones.ParticipantMilestone", on_delete=models.CASCADE, related_name="dwp_debits"
+    )
+    amount = models.DecimalField("amount (£)", max_digits=10, decimal_places=2)
+    debited_on = models.DateField("date of the debit")
+    reference = models.CharField("debit reference", max_length=100, blank=True)
+    reason = models.CharField(max_length=500)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["debited_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="debit_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount} debited on {self.debited_on:%-d %b %Y}"

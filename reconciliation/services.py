@@ -19,6 +19,7 @@ from reconciliation.files import FileRefused, ParsedRow, parse_row, read_file, r
 from reconciliation.matching import HELD_FIELDS, Outcome, match_rows
 from reconciliation.models import (
     ColumnMapping,
+    Debit,
     DwpNotification,
     ImportedRow,
     NotificationImport,
@@ -151,13 +152,24 @@ def _hold(
         notification.source_import = notification_import
         notification.source_row = row
         notification.updated_at = timezone.now()
+        # A new notification from DWP is reconciled afresh.
+        notification.reconciled_at = notification.reconciled_by = None
         for name, value in outcome.notification_values().items():
             setattr(notification, name, value)
         (updated if notification.pk else created).append(notification)
     DwpNotification.objects.bulk_create(created, batch_size=500)
     DwpNotification.objects.bulk_update(
         updated,
-        ["participant", "natural_key", "source_import", "source_row", *HELD_FIELDS, "updated_at"],
+        [
+            "participant",
+            "natural_key",
+            "source_import",
+            "source_row",
+            *HELD_FIELDS,
+            "updated_at",
+            "reconciled_at",
+            "reconciled_by",
+        ],  # fmt: skip
         batch_size=500,
     )
     _remember_po_numbers((outcome.participant, row.po_number) for outcome, row in latest.values())
@@ -251,3 +263,43 @@ def dismiss_row(row: ImportedRow, *, reason: str, dismissed_by: AbstractBaseUser
     row.resolved_at = timezone.now()
     row.save(update_fields=["resolution", "resolution_reason", "resolved_by", "resolved_at"])
     return row
+
+
+class PaymentRefused(Exception):
+    """The payment cannot be recorded so; the message says why."""
+
+
+def _paid(notification: DwpNotification | None) -> bool:
+    return notification is not None and (
+        notification.amount is not None or notification.paid_date is not None
+    )
+
+
+@transaction.atomic
+def mark_reconciled(
+    notification: DwpNotification, *, reconciled_by: AbstractBaseUser
+) -> DwpNotification:
+    """DWP's payment has been matched to the provider's remittance."""
+    notification = DwpNotification.objects.select_for_update().get(pk=notification.pk)
+    if not _paid(notification):
+        raise PaymentRefused("DWP's notification records no payment to reconcile.")
+    if notification.reconciled_at:
+        raise PaymentRefused("This payment has already been reconciled.")
+    notification.reconciled_at = timezone.now()
+    notification.reconciled_by = reconciled_by
+    notification.save(update_fields=["reconciled_at", "reconciled_by"])
+    return notification
+
+
+@transaction.atomic
+def record_debit(*, milestone, recorded_by: AbstractBaseUser, **fields) -> Debit:
+    """Record money DWP took back from the milestone's payment, with its reason."""
+    notification = DwpNotification.objects.filter(participant_milestone=milestone).first()
+    if not _paid(notification):
+        raise PaymentRefused(
+            "DWP has recorded no payment for this milestone, so nothing can be debited."
+        )
+    debit = Debit(participant_milestone=milestone, recorded_by=recorded_by, **fields)
+    debit.full_clean()
+    debit.save()
+    return debit

@@ -12,4 +12,5 @@ urlpatterns = [
     path("unmatched/<int:pk>/", views.resolve, name="resolve"),
     path("worklists/", views.worklist, name="worklist"),
     path("worklists/export.csv", views.worklist_export, name="worklist_export"),
+    path("milestones/<int:pk>/payments/", views.payments, name="payments"),
 ]

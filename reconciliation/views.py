@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.htmx import template_for
 from common.pagination import page_of
 from common.spreadsheets import csv_lines
-from participants.access import teams_for
-from participants.access_log import record_export
+from milestones.models import ParticipantMilestone
+from participants.access import participants_for, teams_for
+from participants.access_log import record_access, record_export
 from reconciliation import worklists
 from reconciliation.access import may_see, team_ids_of, visible_rows
 from reconciliation.files import MAX_ROWS, FileRefused
 from reconciliation.forms import (
+    DebitForm,
     DismissForm,
     LinkForm,
     QueueFilterForm,
@@ -26,14 +28,17 @@ from reconciliation.forms import (
     WorklistFilterForm,
     unmatched_rows,
 )
-from reconciliation.models import ImportedRow, NotificationImport
+from reconciliation.models import DwpNotification, ImportedRow, NotificationImport
 from reconciliation.services import (
     ImportRefused,
+    PaymentRefused,
     ResolutionRefused,
     apply_import,
     dismiss_row,
     link_row,
+    mark_reconciled,
     preview_file,
+    record_debit,
     standard_mapping,
 )
 
@@ -365,4 +370,53 @@ def worklist_export(request: HttpRequest) -> HttpResponse:
         lines,
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@permission_required(PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def payments(request: HttpRequest, pk: int) -> HttpResponse:
+    """One participant milestone's payment from DWP: what DWP's file said, marking it
+    Reconciled, and debits (clawback) with their reasons."""
+    milestone = get_object_or_404(
+        ParticipantMilestone.objects.filter(
+            participant__in=participants_for(request.user)
+        ).select_related("participant"),
+        pk=pk,
+    )
+    record_access(request, milestone.participant)
+    notification = (
+        DwpNotification.objects.filter(participant_milestone=milestone)
+        .select_related("reconciled_by", "source_import")
+        .first()
+    )
+    debit_form = DebitForm()
+    refusal = ""
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "reconcile" and notification:
+                mark_reconciled(notification, reconciled_by=request.user)
+                messages.success(request, "The payment is marked Reconciled.")
+                return redirect("reconciliation:payments", pk=milestone.pk)
+            if request.POST.get("action") == "debit":
+                debit_form = DebitForm(request.POST)
+                if debit_form.is_valid():
+                    debit = record_debit(
+                        milestone=milestone, recorded_by=request.user, **debit_form.cleaned_data
+                    )
+                    messages.success(request, f"A debit of £{debit.amount:,} is recorded.")
+                    return redirect("reconciliation:payments", pk=milestone.pk)
+        except PaymentRefused as error:
+            refusal = str(error)
+    return render(
+        request,
+        "reconciliation/payments.html",
+        {
+            "milestone": milestone,
+            "participant": milestone.participant,
+            "notification": notification,
+            "debits": milestone.dwp_debits.select_related("recorded_by"),
+            "debit_form": debit_form,
+            "refusal": refusal,
+        },
     )

@@ -55,11 +55,12 @@ def comparisons(participant, milestones, *, today=None) -> list[dict]:
     return rows
 
 
-@register.inclusion_tag("reconciliation/includes/dwp_panel.html")
-def dwp_panel(participant, milestones):
+@register.inclusion_tag("reconciliation/includes/dwp_panel.html", takes_context=True)
+def dwp_panel(context, participant, milestones):
     if not participant.programme.milestones_enabled:
         return {"rows": []}
     return {
+        "show_payments": context["request"].user.has_perm("reconciliation.import_notifications"),
         "rows": comparisons(participant, milestones),
         "late_weeks": settings.DWP_LATE_WEEKS,
         "missing_days": settings.DWP_MISSING_DAYS,

@@ -93,6 +93,7 @@ reconciliation:queue_export         login/login  403/403  403/403      403/403  
 reconciliation:resolve              login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=imported_row
 reconciliation:worklist             login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
 reconciliation:worklist_export      login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reconciliation:payments             login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=milestone
 """
 
 # Every URL of the admin site is answered by the admin itself (staff status, then each

@@ -47,6 +47,7 @@ ONE_PARTICIPANT = {
         Kind.VIEWED,
     ),
     "milestones:claim": (lambda o: {"pk": o["m"].pk}, Kind.VIEWED),
+    "reconciliation:payments": (lambda o: {"pk": o["m"].pk}, Kind.VIEWED),
     "reviews:detail": (lambda o: {"pk": o["t"].pk}, Kind.VIEWED),
     "subject_access_export": (lambda o: {"pk": o["p"].pk}, Kind.SUBJECT_ACCESS),
 }
