@@ -169,7 +169,7 @@ def _hold(
             "updated_at",
             "reconciled_at",
             "reconciled_by",
-        ],  # fmt: skip
+        ],
         batch_size=500,
     )
     _remember_po_numbers((outcome.participant, row.po_number) for outcome, row in latest.values())
