@@ -72,6 +72,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("reviews", "reviewreason", VIEW, ADD, CHANGE),
         *_crud("reviews", "evidencerequirement", VIEW, ADD, CHANGE),
         *_crud("reviews", "decision", VIEW),
+        *_crud("reconciliation", "columnmapping", VIEW, ADD, CHANGE),
+        *_crud("reconciliation", "notificationtype", VIEW, ADD, CHANGE),
+        *_crud("reconciliation", "prapreference", VIEW, ADD, CHANGE),
     ],
 }
 

@@ -21,6 +21,8 @@ from common.uk import NINO_RE, normalise_nino
 MAX_FILE_SIZE = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_CELL_LENGTH = 500
+# Columns past these are never read: no DWP export has so many.
+MAX_COLUMNS = 100
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
@@ -73,14 +75,14 @@ def read_file(data: bytes, *, file_name: str, max_rows: int | None = MAX_ROWS) -
     if data.startswith(XLSX_MAGIC):
         if not name.endswith((".xlsx", ".xlsm")):
             raise FileRefused("The file is a ZIP archive; upload a .xlsx workbook or a .csv file.")
-        rows = _xlsx_rows(data)
+        rows = _xlsx_rows(data, max_rows=max_rows)
     elif name.endswith((".csv", ".txt")):
-        rows = _csv_rows(_decode(data))
+        rows = _csv_rows(_decode(data), max_rows=max_rows)
     elif name.endswith((".xlsx", ".xlsm")):
         raise FileRefused("The file is not a valid .xlsx workbook: it may be damaged.")
     else:
         raise FileRefused("The file must be a CSV file (.csv) or an Excel workbook (.xlsx).")
-    return _with_headings(rows, max_rows=max_rows)
+    return _with_headings(rows)
 
 
 def _decode(data: bytes) -> str:
@@ -100,14 +102,36 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
+class _Rows(list):
+    """Rows as read, refusing the file as soon as it has more than ``max_rows`` data
+    rows, so that a huge (or decompressed) file is never held whole in memory."""
+
+    def __init__(self, max_rows: int | None):
+        super().__init__()
+        self.max_rows = max_rows
+        self.filled = 0
+
+    def add(self, line: int, cells: list[str]) -> None:
+        cells = [cell.strip() for cell in cells[:MAX_COLUMNS]]
+        if not any(cells):
+            return
+        self.filled += 1
+        if self.max_rows is not None and self.filled > self.max_rows + 1:
+            raise FileRefused(
+                f"The file has more than {self.max_rows:,} rows; at most {self.max_rows:,} can "
+                "be imported here. Split it, or use manage.py import_dwp_notifications."
+            )
+        self.append((line, cells))
+
+
+def _csv_rows(text: str, *, max_rows: int | None) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
-    rows = []
+    rows = _Rows(max_rows)
     try:
         line = 0
         for cells in reader:
             first_line, line = line + 1, reader.line_num
-            rows.append((first_line, cells))
+            rows.add(first_line, cells)
     except csv.Error as error:
         raise FileRefused(
             f"The file is not a valid CSV file (line {reader.line_num}: {error})."
@@ -115,7 +139,7 @@ def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
+def _xlsx_rows(data: bytes, *, max_rows: int | None) -> list[tuple[int, list[str]]]:
     """The first worksheet's rows as text, read in openpyxl's read-only (streaming) mode.
     A damaged workbook can fail in many ways inside openpyxl, all of them one message."""
     from openpyxl import load_workbook
@@ -124,12 +148,15 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
-            rows = [
-                (number, [_cell_text(value) for value in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
+            rows = _Rows(max_rows)
+            for number, values in enumerate(
+                sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
+            ):
+                rows.add(number, [_cell_text(value) for value in values])
         finally:
             workbook.close()
+    except FileRefused:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile) as error:
         raise FileRefused("The file is not a valid .xlsx workbook: it may be damaged.") from error
     except IndexError as error:
@@ -155,9 +182,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _with_headings(rows: list[tuple[int, list[str]]], *, max_rows: int | None) -> RawFile:
-    rows = [(line, [cell.strip() for cell in cells]) for line, cells in rows]
-    rows = [(line, cells) for line, cells in rows if any(cells)]
+def _with_headings(rows: list[tuple[int, list[str]]]) -> RawFile:
     if not rows:
         raise FileRefused("The file is empty.")
     (_, header), data = rows[0], rows[1:]
@@ -170,11 +195,6 @@ def _with_headings(rows: list[tuple[int, list[str]]], *, max_rows: int | None) -
         seen.add(key)
     if not data:
         raise FileRefused("The file has a header row but no notifications under it.")
-    if max_rows is not None and len(data) > max_rows:
-        raise FileRefused(
-            f"The file has {len(data):,} rows; at most {max_rows:,} can be imported here. "
-            "Split it, or use manage.py import_dwp_notifications."
-        )
     return RawFile(
         headings=tuple(headings),
         rows=tuple(

@@ -109,7 +109,7 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
 def test_too_many_rows_are_refused_on_the_page_but_not_by_the_command():
     data = notification_csv(*[notification(po_number=f"PO{n}") for n in range(4)])
 
-    with pytest.raises(FileRefused, match="The file has 4 rows; at most 3"):
+    with pytest.raises(FileRefused, match="more than 3 rows; at most 3"):
         read_file(data, file_name="rte.csv", max_rows=3)
     assert len(read_file(data, file_name="rte.csv", max_rows=None).rows) == 4
 
@@ -155,3 +155,18 @@ def test_dates(text, expected):
 )
 def test_amounts(text, expected):
     assert parse_amount(text) == expected
+
+
+def test_a_workbook_with_too_many_rows_is_refused_while_it_is_read():
+    data = xlsx([HEADINGS] + [["PO1"] + [""] * 5 + ["2025-05-10", "2025-05-02"]] * 5)
+
+    with pytest.raises(FileRefused, match="more than 3 rows"):
+        read_file(data, file_name="rte.xlsx", max_rows=3)
+
+
+def test_columns_past_the_hundredth_are_not_read():
+    data = xlsx([[f"c{n}" for n in range(150)], ["x"] * 150])
+
+    raw = read_file(data, file_name="rte.xlsx")
+
+    assert len(raw.headings) == 100
