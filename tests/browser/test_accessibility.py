@@ -71,7 +71,10 @@ def demo(settings, tmp_path):
 def test_administrator_pages_and_dialogs(page: Page, demo, width):
     page.set_viewport_size({"width": width, "height": 900})
     survey = Survey(page)
-    participant = Participant.objects.filter(team__name="North", trackers__isnull=False).first()
+    # One whose job has evidence (the demo's DWP participants have jobs without any).
+    participant = Participant.objects.filter(
+        team__name="North", trackers__documents__isnull=False
+    ).first()
     tracker = participant.trackers.filter(documents__isnull=False).first()
     organisation = Organisation.objects.filter(addresses__isnull=False).first()
     postcode = PostcodeAddress.objects.values_list("postcode", flat=True).first()
