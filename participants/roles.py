@@ -51,6 +51,7 @@ ROLES: dict[str, list[str]] = {
         "milestones.export_milestones",
         "reviews.assign_reviews",
         "reviews.draw_sample",
+        "reconciliation.import_notifications",
     ],
     # Django admin only, for corrections (the users also need "staff status"); without
     # FRONT_END the casework pages refuse them.
@@ -71,6 +72,9 @@ ROLES: dict[str, list[str]] = {
         *_crud("reviews", "reviewreason", VIEW, ADD, CHANGE),
         *_crud("reviews", "evidencerequirement", VIEW, ADD, CHANGE),
         *_crud("reviews", "decision", VIEW),
+        *_crud("reconciliation", "columnmapping", VIEW, ADD, CHANGE),
+        *_crud("reconciliation", "notificationtype", VIEW, ADD, CHANGE),
+        *_crud("reconciliation", "prapreference", VIEW, ADD, CHANGE),
     ],
 }
 

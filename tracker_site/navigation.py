@@ -14,6 +14,7 @@ SECTIONS = [
     ("claims", ("reviews:ready_to_claim", "reviews:claim_", "reviews:mark_claimed")),
     ("samples", ("reviews:sample",)),
     ("reviews", ("reviews:",)),
+    ("reconciliation", ("reconciliation:",)),
     ("account", ("accounts:",)),
     ("jobs", ("jobs:",)),
 ]  # fmt: skip

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "trackers",
     "milestones",
     "reviews",
+    "reconciliation",
     "tracker_site",
 ]
 
@@ -324,6 +325,12 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # The compliance review: a tracker New or In review for longer than this is overdue.
 REVIEW_OVERDUE_DAYS = int(os.environ.get("REVIEW_OVERDUE_DAYS", "10"))
+
+# Reconciliation with DWP (reconciliation.comparison): DWP's date later than the
+# projection by more than this is "late"; a milestone projected Achieved with no DWP
+# notification this long after is "missing" (61 days: DWP's allowance for late HMRC data).
+DWP_LATE_WEEKS = int(os.environ.get("DWP_LATE_WEEKS", "8"))
+DWP_MISSING_DAYS = int(os.environ.get("DWP_MISSING_DAYS", "61"))
 
 # Rows per page in lists; never more, whatever a request asks for.
 PAGE_SIZE = 25

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("milestones.urls")),
     path("reviews/", include("reviews.urls")),
     path("jobs/", include("jobs.urls")),
+    path("dwp-notifications/", include("reconciliation.urls")),
     path("admin/", admin.site.urls),
 ]

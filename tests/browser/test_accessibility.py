@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from organisations.models import Organisation, PostcodeAddress
 from participants.models import Participant
 from programmes.models import Programme
+from reconciliation.demo import SAMPLE_FILE as DWP_SAMPLE_FILE
 from tests.browser.steps import sign_in
 from tests.factories import JobFactory
 from trackers.models import Tracker
@@ -72,7 +73,10 @@ def demo(settings, tmp_path):
 def test_administrator_pages_and_dialogs(page: Page, demo, width):
     page.set_viewport_size({"width": width, "height": 900})
     survey = Survey(page)
-    participant = Participant.objects.filter(team__name="North", trackers__isnull=False).first()
+    # One whose job has evidence (the demo's DWP participants have jobs without any).
+    participant = Participant.objects.filter(
+        team__name="North", trackers__documents__isnull=False
+    ).first()
     tracker = participant.trackers.filter(documents__isnull=False).first()
     organisation = Organisation.objects.filter(addresses__isnull=False).first()
     postcode = PostcodeAddress.objects.values_list("postcode", flat=True).first()
@@ -185,6 +189,23 @@ def test_supervisor_and_compliance_pages(page: Page, demo, width):
     page.get_by_role("button", name=re.compile("Draw")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("QA sample")
     survey.check("QA sample")
+    survey.visit("DWP notifications", "/dwp-notifications/")
+    survey.visit("DWP upload", "/dwp-notifications/upload/")
+    page.get_by_label("Notification file").set_input_files(str(DWP_SAMPLE_FILE))
+    page.get_by_role("button", name="Upload and check").click()
+    survey.check("DWP preview")
+    page.get_by_role("button", name=re.compile("^Apply")).click()
+    survey.check("DWP file applied")
+    survey.visit("DWP unmatched", "/dwp-notifications/unmatched/")
+    page.get_by_role("link", name=re.compile("^Resolve")).first.click()
+    page.get_by_role("button", name="Dismiss").click()
+    survey.check("DWP resolve, with errors")
+    survey.visit("DWP worklists", "/dwp-notifications/worklists/?list=missing")
+    survey.visit(
+        "profile with DWP", f"/participants/{Participant.objects.get(reference='RS4-DWP-001').pk}/"
+    )
+    page.get_by_role("link", name=re.compile("^Payment and debits")).first.click()
+    survey.check("DWP payment")
 
     sign_in(page, "compliance")
     in_review = Tracker.objects.filter(status="in_review", assignee__username="compliance").first()

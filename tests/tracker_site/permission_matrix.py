@@ -88,6 +88,15 @@ reviews:mark_claimed                login/login  403/403  403/403      403/403  
 reviews:samples                     login/login  403/403  403/403      403/403     200/200     admin/admin  login/login
 reviews:sample_detail               login/login  403/403  403/403      403/403     200/405     admin/admin  login/login  pk=sample
 reviews:sample_item                 login/login  403/403  403/403      403/403     405/200     admin/admin  login/login  pk=sample item_pk=sample_item
+reconciliation:imports              login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reconciliation:upload               login/login  403/403  403/403      403/403     200/200     admin/admin  login/login
+reconciliation:import_detail        login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=notification_import
+reconciliation:queue                login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reconciliation:queue_export         login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reconciliation:resolve              login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=imported_row
+reconciliation:worklist             login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reconciliation:worklist_export      login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reconciliation:payments             login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=milestone
 """
 
 # Every URL of the admin site is answered by the admin itself (staff status, then each

@@ -47,6 +47,7 @@ ONE_PARTICIPANT = {
         Kind.VIEWED,
     ),
     "milestones:claim": (lambda o: {"pk": o["m"].pk}, Kind.VIEWED),
+    "reconciliation:payments": (lambda o: {"pk": o["m"].pk}, Kind.VIEWED),
     "reviews:detail": (lambda o: {"pk": o["t"].pk}, Kind.VIEWED),
     "subject_access_export": (lambda o: {"pk": o["p"].pk}, Kind.SUBJECT_ACCESS),
 }
@@ -67,6 +68,9 @@ NOT_ONE_PARTICIPANT = {
     "reviews:decide", "trackers:submit",
     # A user's own jobs; an export job logs each participant as it reads their rows.
     "jobs:list", "jobs:detail", "jobs:download",
+    "reconciliation:imports", "reconciliation:upload", "reconciliation:import_detail",
+    "reconciliation:queue", "reconciliation:queue_export", "reconciliation:resolve",
+    "reconciliation:worklist", "reconciliation:worklist_export",
 }  # fmt: skip
 
 

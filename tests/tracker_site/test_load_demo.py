@@ -26,11 +26,12 @@ def test_load_demo_creates_teams_participants_employers_and_one_user_per_role():
     output = load_demo()
 
     assert sorted(Team.objects.values_list("name", flat=True)) == ["North", "South"]
-    assert Participant.objects.count() == 200
+    # 200, and the five the sample DWP file matches (reconciliation.demo).
+    assert Participant.objects.count() == 205
     assert set(Participant.objects.values_list("team__name", flat=True)) == {"North", "South"}
     assert Organisation.objects.confirmed().count() == 5
-    assert Tracker.objects.count() == 50
-    assert ParticipantMilestone.objects.filter(kind="earnings").count() == 100
+    assert Tracker.objects.count() == 54
+    assert ParticipantMilestone.objects.filter(kind="earnings").count() == 108
     users = {u.username: u for u in get_user_model().objects.all()}
     assert set(users) == {"admin", "admin.south", "compliance", "reviewer", "supervisor", "datafix"}
     assert [g.name for g in users["compliance"].groups.all()] == ["Compliance officer"]

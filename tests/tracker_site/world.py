@@ -15,6 +15,7 @@ from jobs.models import Job
 from milestones.models import ParticipantMilestone
 from organisations.models import Contact
 from participants.imports import COLUMNS, start_import
+from reconciliation.services import apply_import, preview_file, standard_mapping
 from reviews.models import ClaimExport, QaSample, QaSampleItem, ReviewReason
 from tests.factories import (
     AddressFactory,
@@ -38,14 +39,9 @@ MARKS = (LAST_NAME, NINO, REFERENCE, JOB)
 
 # The apps whose rows a refused request must leave as they were (their history too).
 OUR_APPS = (
-    "jobs",
-    "organisations",
-    "programmes",
-    "participants",
-    "trackers",
-    "milestones",
-    "reviews",
-)
+    "jobs", "organisations", "programmes", "participants", "trackers", "milestones",
+    "reviews", "reconciliation",
+)  # fmt: skip
 
 
 def build_world() -> dict:
@@ -78,6 +74,17 @@ def build_world() -> dict:
         status=Tracker.Status.IN_REVIEW,
         created_by=users["admin"],
         start_date=datetime.date(2025, 1, 6),
+    )
+    # An applied DWP file whose one row matched no one (the work queue's).
+    notification_import = apply_import(
+        preview_file(
+            data=b"po_number,notification_type,date_created,notification_date\r\n"
+            b"PO000001,Earnings outcome,2025-05-10,2025-05-02\r\n",
+            file_name="rte.csv",
+            mapping=standard_mapping(),
+            uploaded_by=users["supervisor"],
+        ),
+        applied_by=users["supervisor"],
     )
     sample = QaSample.objects.create(
         drawn_by=users["supervisor"], percent=Decimal(100), seed=1, population=1
@@ -115,6 +122,8 @@ def build_world() -> dict:
             content=f"Participant reference,NINO\r\n{REFERENCE},{NINO}\r\n",
         ),
         "job": _done_export(users["admin"]),
+        "notification_import": notification_import,
+        "imported_row": notification_import.rows.get(),
         "sample": sample,
         "sample_item": QaSampleItem.objects.create(sample=sample, tracker=tracker),
         "review_reason": ReviewReason.objects.create(code="unreadable", label="Unreadable"),

@@ -5,10 +5,11 @@ subject-access export reads and the retention purge deletes.
 with a foreign-key path to Participant (or the history of one) is missing here.
 """
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from milestones.models import ParticipantMilestone
 from participants.models import AccessLogEntry, Participant
+from reconciliation.models import Debit, DwpNotification, ImportedRow, PrapReference
 from reviews.models import Decision, QaSampleItem
 from trackers.models import EvidenceDocument, Tracker
 
@@ -26,6 +27,14 @@ def held_on(participant: Participant) -> dict[type[Model], QuerySet]:
         EvidenceDocument.objects.filter(tracker_id__in=tracker_ids)
     )
     return {
+        # DWP's notifications first: they point at the rows they came from.
+        DwpNotification: DwpNotification.objects.filter(participant_id=pk),
+        Debit: Debit.objects.filter(participant_milestone__participant_id=pk),
+        # The rows of DWP files matched to them, or proposing them and matched to no one.
+        ImportedRow: ImportedRow.objects.filter(
+            Q(participant_id=pk) | Q(proposed_participant_id=pk, participant__isnull=True)
+        ),
+        PrapReference: PrapReference.objects.filter(participant_id=pk),
         Decision: Decision.objects.filter(tracker_id__in=tracker_ids),
         QaSampleItem: QaSampleItem.objects.filter(tracker_id__in=tracker_ids),
         EvidenceDocument: EvidenceDocument.objects.filter(pk__in=document_ids),

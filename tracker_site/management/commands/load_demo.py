@@ -28,6 +28,7 @@ from organisations.models import Organisation, PostcodeAddress
 from organisations.services import create_organisation
 from participants.models import Participant, Team
 from programmes.models import FinancialMilestone, Programme
+from reconciliation import demo as reconciliation_demo
 from reviews.models import Decision, ReviewReason
 from reviews.services import decide, take
 from trackers.evidence import check_upload
@@ -106,6 +107,8 @@ class Command(BaseCommand):
         created = self._participants(teams, programme, users)
         jobs = self._jobs(users)
         self._reviews(jobs, users)
+        # Participants with fixed dates for tracker_site/demo/dwp-notifications.csv.
+        reconciliation_demo.load(programme, teams, users["supervisor"])
         self.stdout.write(f"Demo data ready: {created} participants and {len(jobs)} jobs added.")
         self.stdout.write(f"Demo sign-ins (password: {password}):")
         for username, (*_, role, _, _, sees) in USERS.items():

@@ -1,0 +1,140 @@
+"""The DWP worklists: late, missing, unknown employment and conflicts, each scoped to
+the user's teams, filtered, exported, and agreeing with the participant page's flags."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from freezegun import freeze_time
+
+from milestones.models import ParticipantMilestone
+from reconciliation import worklists
+from reconciliation.services import apply_import, preview_file
+from reconciliation.templatetags.reconciliation import comparisons
+from tests.factories import TeamFactory, TrackerFactory, UserFactory
+from tests.reconciliation.helpers import (
+    build_world,
+    notification,
+    notification_csv,
+    participant_with_milestones,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2025, 9, 1)
+
+
+def scenario(world, user, team, tag: str):
+    """In the team: one late, one missing, one unknown employment, one conflict."""
+    late = participant_with_milestones(
+        world, po_number=f"L{tag}", team=team, last_name=f"Late{tag}"
+    )
+    TrackerFactory(participant=late)
+    unknown = participant_with_milestones(
+        world, po_number=f"U{tag}", team=team, last_name=f"Unknown{tag}"
+    )
+    missing = participant_with_milestones(world, team=team, last_name=f"Missing{tag}")
+    ParticipantMilestone.objects.filter(
+        participant=missing, financial_milestone=world.first
+    ).update(status="achieved", projected_date=TODAY - datetime.timedelta(days=61))
+    ParticipantMilestone.objects.filter(participant=late, financial_milestone=world.first).update(
+        projected_date=datetime.date(2025, 3, 1)
+    )
+    conflict = participant_with_milestones(
+        world, po_number=f"C{tag}", team=team, last_name=f"Conflict{tag}"
+    )
+    apply_import(
+        preview_file(
+            data=notification_csv(
+                # 8 weeks and a day after 1 March.
+                notification(po_number=f"L{tag}", notification_date="2025-04-27"),
+                notification(po_number=f"U{tag}", notification_date="2025-05-02"),
+                notification(po_number=f"C{tag}", notification_date="2024-12-01"),
+            ),
+            file_name=f"rte-{tag}.csv",
+            mapping=world.mapping,
+            uploaded_by=user,
+        ),
+        applied_by=user,
+    )
+    return {"late": late, "unknown-employment": unknown, "missing": missing, "conflicts": conflict}
+
+
+@pytest.fixture
+def both_teams(supervisor):
+    world = build_world()
+    north, south = TeamFactory(name="North"), TeamFactory(name="South")
+    return (
+        world,
+        scenario(world, supervisor, north, "N"),
+        scenario(world, supervisor, south, "S"),
+        north,
+    )
+
+
+@freeze_time(TODAY)
+@pytest.mark.parametrize("slug", list(worklists.WORKLISTS))
+def test_each_worklist_holds_its_case_and_only_the_users_teams(slug, client, both_teams):
+    _, north_cases, south_cases, north = both_teams
+    user = UserFactory(username="north.supervisor", teams=[north])
+    user.user_permissions.add(
+        Permission.objects.get(codename="use_front_end"),
+        Permission.objects.get(codename="import_notifications"),
+    )
+    client.force_login(user)
+
+    page = client.get(reverse("reconciliation:worklist"), {"list": slug}).content.decode()
+    export = b"".join(
+        client.get(reverse("reconciliation:worklist_export"), {"list": slug}).streaming_content
+    ).decode()
+
+    assert "1 milestone found" in page
+    assert north_cases[slug].reference in page and north_cases[slug].reference in export
+    for case in south_cases.values():
+        assert case.reference not in page and case.reference not in export
+    others = [p for s, p in north_cases.items() if s != slug]
+    assert all(other.reference not in export for other in others)
+    assert export.startswith("\ufeffparticipant_reference,")
+
+
+@freeze_time(TODAY)
+def test_the_worklists_agree_with_the_participant_pages_flags(supervisor, both_teams):
+    _, north_cases, _, _ = both_teams
+    flag_of = {"late": "late", "missing": "missing", "unknown-employment": "unknown_employment"}
+
+    for slug, flag in flag_of.items():
+        participant = north_cases[slug]
+        flagged = {
+            f
+            for row in comparisons(participant, participant.milestones.all(), today=TODAY)
+            for f in row["comparison"].flags
+        }
+        listed = worklists.entries(slug, supervisor, today=TODAY).filter(participant=participant)
+        assert flag in flagged and listed.exists(), slug
+
+
+@freeze_time(TODAY)
+def test_a_worklist_filters_by_team(supervisor_client, both_teams):
+    _, north_cases, south_cases, north = both_teams
+
+    page = supervisor_client.get(
+        reverse("reconciliation:worklist"), {"list": "late", "team": north.pk}
+    ).content.decode()
+
+    assert north_cases["late"].reference in page
+    assert south_cases["late"].reference not in page
+
+
+@freeze_time(TODAY)
+@pytest.mark.parametrize("teams", [1, 3])
+def test_worklist_queries_do_not_grow_with_rows(
+    teams, supervisor_client, supervisor, django_assert_num_queries
+):
+    world = build_world()
+    for n in range(teams):
+        scenario(world, supervisor, TeamFactory(name=f"Team {n}"), str(n))
+
+    # Session, user, permissions (2), the page, the four tabs' counts, the programme and
+    # team choices, the header's teams.
+    with django_assert_num_queries(11):
+        supervisor_client.get(reverse("reconciliation:worklist"), {"list": "late"})
