@@ -4,7 +4,7 @@ import os
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -17,6 +17,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# Assertions wait up to 15 s, not Playwright's 5: CI's two cores also run the other test
+# worker, and a page that renders in 200 ms alone can take seconds then. A passing
+# assertion returns as soon as it holds, so this costs nothing when all is well.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
