@@ -31,7 +31,11 @@ def stale_after() -> datetime.timedelta:
 def start_job(
     *, task: Task, kind: str, title: str, started_by: AbstractBaseUser, parameters: dict
 ) -> Job:
-    """Create the job (Queued) and enqueue ``task(job_id)`` when the transaction commits."""
+    """Create the job (Queued) and enqueue ``task(job_id)`` when the transaction commits.
+
+    ``parameters`` are the task's to read; a ``done_link`` among them (``{"url": ...,
+    "text": ...}``) is offered on the job's page once it is done, so that the app that
+    started the job can lead back to its own pages without this app knowing them."""
     job = Job(
         kind=kind,
         title=title,

@@ -4,29 +4,30 @@ from itertools import islice
 from pathlib import PurePath
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from jobs.services import start_job
 from participants.imports import (
     COLUMNS,
     ImportRefused,
     decode_csv,
-    import_participants,
     preview_import,
     read_csv,
     start_import,
 )
 from participants.models import ParticipantImport
+from participants.tasks import import_referrals
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
 # Each row is checked as the add form checks it (about a millisecond), on the preview and
-# again on confirming; more rows than this would outlast a web request. The
-# import_participants command has no limit.
+# again by the job that imports the file; more rows than this would make the preview
+# outlast a web request. The import_participants command has no limit.
 MAX_ROWS = 10_000
 # A preview lists every row of a small file, but only the first problems of a large one.
 MAX_ROWS_SHOWN = 200
@@ -104,23 +105,28 @@ def participant_import(request: HttpRequest) -> HttpResponse:
 @permission_required("participants.import_participants", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def participant_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview; confirming it starts the job that imports the file (checking every
+    row again takes longer than a request may) and shows the job's page."""
     participant_import = get_object_or_404(_imports_of(request.user), pk=pk)
     refusal = ""
     if request.method == "POST":
-        try:
-            import_participants(participant_import=participant_import, imported_by=request.user)
-        except ImportRefused as error:
-            refusal = str(error)
-            # Another request may have imported it meanwhile.
-            participant_import.refresh_from_db(fields=["imported_at", "imported_count"])
+        if participant_import.imported_at:
+            refusal = f"{participant_import.file_name} has already been imported."
         else:
-            count = participant_import.imported_count
-            messages.success(
-                request,
-                f"{count:,} participant{'' if count == 1 else 's'} imported "
-                f"from {participant_import.file_name}.",
+            job = start_job(
+                task=import_referrals,
+                kind="participants_import",
+                title=f"Import of {participant_import.file_name}"[:200],
+                started_by=request.user,
+                parameters={
+                    "import": participant_import.pk,
+                    "done_link": {
+                        "url": reverse("participants:list"),
+                        "text": "Go to participants",
+                    },
+                },
             )
-            return redirect("participants:list")
+            return redirect("jobs:detail", pk=job.pk)
     context = {
         "participant_import": participant_import,
         **_preview_context(participant_import, request.user),

@@ -183,3 +183,19 @@ def test_menu_links_the_users_jobs(user_client):
     page = user_client.get(LIST_URL).content.decode()
 
     assert f'<a href="{LIST_URL}" aria-current="page">Exports and jobs</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"), [(Status.DONE, True), (Status.RUNNING, False), (Status.FAILED, False)]
+)
+def test_job_detail_offers_the_starters_done_link_once_done(user_client, user, status, shown):
+    """The app that started the job leads back to its pages (this app knows none of them)."""
+    link = {"url": "/participants/", "text": "Go to <participants>"}
+    job = JobFactory(started_by=user, status=status, parameters={"done_link": link})
+    plain = JobFactory(started_by=user, status=Status.DONE)
+
+    page = user_client.get(detail_url(job)).content.decode()
+
+    anchor = '<a href="/participants/">Go to &lt;participants&gt;</a>'
+    assert (anchor in page) is shown
+    assert "participants&gt;" not in user_client.get(detail_url(plain)).content.decode()

@@ -1,8 +1,9 @@
 import pytest
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.test import TestCase
+from django.urls import resolve, reverse
 
+from jobs.models import Job
 from participants import import_views
 from participants.imports import start_import
 from participants.models import Participant, ParticipantImport
@@ -16,6 +17,13 @@ UPLOAD_URL = reverse("participants:import")
 
 def preview_url(participant_import) -> str:
     return reverse("participants:import_preview", args=[participant_import.pk])
+
+
+def confirm(client, participant_import):
+    """Confirm the preview as its button does, letting the job it starts run (the tests'
+    ImmediateBackend runs it once the request's transaction commits)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(preview_url(participant_import))
 
 
 def csv_file(text: str | bytes, name: str = "referrals.csv") -> SimpleUploadedFile:
@@ -37,21 +45,49 @@ def test_participant_import_upload_preview_and_confirm_creates_the_participants(
 
     upload = supervisor_client.post(UPLOAD_URL, {"file": csv_file(text)})
     preview = supervisor_client.get(upload["Location"])
-    confirm = supervisor_client.post(upload["Location"])
-
     participant_import = ParticipantImport.objects.get()
+    confirmed = confirm(supervisor_client, participant_import)
+    job_page = supervisor_client.get(confirmed["Location"])
+
     assert upload["Location"] == preview_url(participant_import)
     assert (participant_import.file_name, participant_import.content) == ("referrals.csv", text)
     assert participant_import.uploaded_by == supervisor
     assert preview.context["preview"].new_count == 2
-    assert confirm["Location"] == reverse("participants:list")
+    job = Job.objects.get()
+    assert confirmed["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert (job.kind, job.title, job.started_by) == (
+        "participants_import",
+        "Import of referrals.csv",
+        supervisor,
+    )
+    assert (job.status, job.row_count, job.progress_done, job.progress_total) == (
+        Job.Status.DONE,
+        2,
+        2,
+        2,
+    )
     assert sorted(Participant.objects.values_list("reference", "team")) == [
         ("RS-1", north.pk),
         ("RS-2", north.pk),
     ]
-    assert [str(m) for m in get_messages(confirm.wsgi_request)] == [
-        "2 participants imported from referrals.csv."
-    ]
+    body = job_page.content.decode()
+    assert "2 rows." in body
+    assert f'<a href="{reverse("participants:list")}">Go to participants</a>' in body
+
+
+def test_participant_import_confirm_starts_the_job_and_shows_its_page_before_it_runs(
+    supervisor_client, uploaded
+):
+    started = supervisor_client.post(preview_url(uploaded))  # on_commit not run: still queued
+    page = supervisor_client.get(started["Location"])
+
+    job = Job.objects.get()
+    assert resolve(started["Location"]).kwargs == {"pk": job.pk}
+    assert job.status == Job.Status.QUEUED
+    assert job.parameters["import"] == uploaded.pk
+    assert "Waiting for a worker to start it." in page.content.decode()
+    assert "Go to participants" not in page.content.decode()
+    assert Participant.objects.count() == 0
 
 
 def test_participant_import_upload_accepts_an_excel_file_with_a_byte_order_mark(
@@ -180,27 +216,47 @@ def test_participant_import_preview_confirm_with_errors_imports_nothing(
     )
     participant_import = start_import(file_name="a.csv", content=text, uploaded_by=supervisor)
 
-    response = supervisor_client.post(preview_url(participant_import))
+    confirmed = confirm(supervisor_client, participant_import)
+    page = supervisor_client.get(confirmed["Location"])
 
-    assert response.context["refusal"] == (
+    job = Job.objects.get()
+    assert (job.status, job.row_count) == (Job.Status.FAILED, None)
+    assert job.error == (
         "1 row has errors, so nothing was imported. Correct the file and upload it again."
     )
-    assert "1 row has errors, so nothing was imported." in response.content.decode()
+    assert "1 row has errors, so nothing was imported." in page.content.decode()
+    assert "Go to participants" not in page.content.decode()
     assert Participant.objects.count() == 0
     participant_import.refresh_from_db()
     assert participant_import.imported_at is None
 
 
 def test_participant_import_preview_after_import_shows_the_result(supervisor_client, uploaded):
-    supervisor_client.post(preview_url(uploaded))
+    confirm(supervisor_client, uploaded)
 
-    again = supervisor_client.post(preview_url(uploaded))
+    again = confirm(supervisor_client, uploaded)
     page = supervisor_client.get(preview_url(uploaded))
 
     assert again.context["refusal"] == "referrals.csv has already been imported."
     assert "2 participants were imported from this file" in page.content.decode()
     assert "preview" not in page.context
     assert Participant.objects.count() == 2
+    assert Job.objects.count() == 1
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_participant_import_confirm_query_count_does_not_depend_on_rows(
+    supervisor_client, supervisor, north, programme, rows, django_assert_num_queries
+):
+    text = referral_csv(*(referral(reference=f"RS-{n}", nino="") for n in range(rows)))
+    participant_import = start_import(file_name="a.csv", content=text, uploaded_by=supervisor)
+
+    # session, user, permissions (2), import; the job: savepoint, its user's full_clean
+    # check, insert, release
+    with django_assert_num_queries(9):
+        supervisor_client.post(preview_url(participant_import))
+
+    assert Job.objects.get().status == Job.Status.QUEUED
 
 
 @pytest.mark.parametrize("rows", [1, 3])
@@ -229,6 +285,7 @@ def test_participant_import_is_forbidden_without_the_import_permission(
 
     assert [upload.status_code, preview.status_code, confirm.status_code] == [403, 403, 403]
     assert ParticipantImport.objects.count() == 1
+    assert Job.objects.count() == 0
     assert Participant.objects.count() == 0
 
 
@@ -241,6 +298,7 @@ def test_participant_import_preview_of_another_supervisors_file_is_404(client, u
     assert [preview.status_code, confirm.status_code] == [404, 404]
     assert b"RS-1" not in preview.content
     assert Participant.objects.count() == 0
+    assert Job.objects.count() == 0
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
@@ -259,4 +317,5 @@ def test_participant_import_anonymous_redirects_to_sign_in(client, uploaded):
     assert upload["Location"] == f"/accounts/login/?next={UPLOAD_URL}"
     assert confirm["Location"] == f"/accounts/login/?next={preview_url(uploaded)}"
     assert ParticipantImport.objects.count() == 1
+    assert Job.objects.count() == 0
     assert Participant.objects.count() == 0

@@ -42,7 +42,7 @@ participants:list                   login/login  200/302  200/302      200/302  
 participants:create                 login/login  200/200  200/200      403/403     200/200     admin/admin  login/login
 participants:detail                 login/login  200/405  404/405      200/405     200/405     admin/admin  login/login  pk=participant
 participants:import                 login/login  403/403  403/403      403/403     200/200     admin/admin  login/login
-participants:import_preview         login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=participant_import
+participants:import_preview         login/login  403/403  403/403      403/403     200/302     admin/admin  login/login  pk=participant_import
 trackers:list                       login/login  200/405  404/405      200/405     200/405     admin/admin  login/login  participant_pk=participant
 trackers:detail                     login/login  200/405  404/405      200/405     200/405     admin/admin  login/login  participant_pk=participant pk=tracker
 trackers:submit                     login/login  405/302  405/404      405/302     405/302     admin/admin  login/login  participant_pk=participant pk=tracker
