@@ -4,7 +4,10 @@ import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
+
+from tests.workers import BACKENDS, Workers
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -73,3 +76,16 @@ def page(request, browser, live_server):
     yield page
     context.close()
     assert errors == []
+
+
+@pytest.fixture
+def demo_db_worker(settings, tmp_path):
+    """The demo data, and a real worker of the database backend (``manage.py db_worker``,
+    a subprocess on the live server's database) running the jobs the pages start."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": BACKENDS["database"]}
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    workers = Workers("database", tmp_path)
+    workers.start()
+    yield
+    workers.stop_all()

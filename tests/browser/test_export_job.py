@@ -11,30 +11,17 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, expect
 
 from jobs.models import Job
 from tests.browser.steps import sign_in
-from tests.workers import BACKENDS, Workers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def worker(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.TASKS = {"default": BACKENDS["database"]}
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    workers = Workers("database", tmp_path)
-    workers.start()
-    yield
-    workers.stop_all()
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_export_csv_is_made_by_a_job_and_downloaded_from_its_page(
-    browser: Browser, live_server, worker, javascript
+    browser: Browser, live_server, demo_db_worker, javascript
 ):
     context = browser.new_context(
         base_url=live_server.url, java_script_enabled=javascript, accept_downloads=True

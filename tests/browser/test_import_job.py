@@ -9,32 +9,19 @@ subprocess on the live server's database), as in test_export_job.
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, expect
 
 from jobs.models import Job
 from participants.models import Participant
 from tests.browser.steps import sign_in
 from tests.participants.test_imports import referral, referral_csv
-from tests.workers import BACKENDS, Workers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def worker(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.TASKS = {"default": BACKENDS["database"]}
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    workers = Workers("database", tmp_path)
-    workers.start()
-    yield
-    workers.stop_all()
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_referral_import_is_confirmed_into_a_job_followed_to_done(
-    browser: Browser, live_server, worker, tmp_path, javascript
+    browser: Browser, live_server, demo_db_worker, tmp_path, javascript
 ):
     path = tmp_path / "referrals.csv"
     path.write_text(
