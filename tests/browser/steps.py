@@ -16,6 +16,13 @@ def sign_in(page: Page, username: str, password: str = DEFAULT_PASSWORD) -> None
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
+def sign_out(page: Page) -> None:
+    """Sign out from the header, and wait for the sign-in page it leads to: going on
+    before it has loaded can cancel the sign-out on its way."""
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/")
+
+
 def fill_date(scope: Page | Locator, legend: str, date: datetime.date) -> None:
     """Type a date into the GOV.UK date input whose fieldset has this legend."""
     group = scope.get_by_role("group", name=legend)

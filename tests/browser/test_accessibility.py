@@ -10,13 +10,13 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django_otp.oath import totp
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from organisations.models import Organisation, PostcodeAddress
 from participants.models import Participant
 from programmes.models import Programme
 from reconciliation.demo import SAMPLE_FILE as DWP_SAMPLE_FILE
-from tests.browser.steps import sign_in
+from tests.browser.steps import sign_in, sign_out
 from tests.factories import JobFactory
 from trackers.models import Tracker
 
@@ -54,6 +54,13 @@ class Survey:
     def check(self, name: str) -> None:
         self.found[name] = violations(self.page)
 
+    def follow(self, name: str, control: Locator) -> None:
+        """Click a link or submit button and check the page it loads, once it has loaded:
+        axe run while the old page unloads finds no document."""
+        with self.page.expect_navigation():
+            control.click()
+        self.check(name)
+
     def dialog(self) -> "Page":
         dialog = self.page.get_by_role("dialog")
         expect(dialog).to_be_visible()
@@ -85,8 +92,7 @@ def test_administrator_pages_and_dialogs(page: Page, demo, width):
     survey.visit("sign in", "/accounts/login/")
     page.get_by_label("Username").fill("admin")
     page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
-    survey.check("sign in, wrong password")
+    survey.follow("sign in, wrong password", page.get_by_role("button", name="Sign in"))
     sign_in(page, "admin")
     survey.visit("participants", "/participants/?q=a")
     page.get_by_text(re.compile(r"^Menu")).first.click()
@@ -94,8 +100,9 @@ def test_administrator_pages_and_dialogs(page: Page, demo, width):
     survey.visit("profile", f"/participants/{participant.pk}/")
     survey.visit("edit participant", f"/participants/{participant.pk}/edit/")
     survey.visit("add participant", "/participants/new/")
-    page.get_by_role("button", name=re.compile("Add|Save")).last.click()
-    survey.check("add participant, with errors")
+    survey.follow(
+        "add participant, with errors", page.get_by_role("button", name=re.compile("Add|Save")).last
+    )
     survey.visit("trackers", f"{trackers}/")
 
     survey.visit("tracker", f"{trackers}/{tracker.pk}/")
@@ -108,15 +115,15 @@ def test_administrator_pages_and_dialogs(page: Page, demo, width):
     page.keyboard.press("Escape")
     survey.visit("edit tracker", f"{trackers}/{tracker.pk}/edit/")
     survey.visit("end job", f"{trackers}/{tracker.pk}/end/")
-    page.get_by_role("button", name="End job").click()
-    survey.check("end job, with errors")
+    survey.follow("end job, with errors", page.get_by_role("button", name="End job"))
 
     survey.visit("create tracker", f"{trackers}/new/")
     page.get_by_role("combobox", name="Organisation").click()
     expect(page.locator("#id_organisation__listbox")).to_be_visible()
     survey.check("create tracker, employer suggestions open")
-    page.get_by_role("button", name="Create", exact=True).click()
-    survey.check("create tracker, with errors")
+    survey.follow(
+        "create tracker, with errors", page.get_by_role("button", name="Create", exact=True)
+    )
     page.get_by_role("button", name="Add a new organisation").click()
     dialog = survey.dialog()
     survey.check("organisation dialog")
@@ -163,8 +170,9 @@ def test_supervisor_and_compliance_pages(page: Page, demo, width):
     page.keyboard.press("Escape")
     survey.visit("milestones", "/milestones/")
     survey.visit("milestones, a filter it cannot use", "/milestones/?due_within=abc")
-    page.locator("#milestone-results tbody a").filter(has_text="claimed").first.click()
-    survey.check("claim")
+    survey.follow(
+        "claim", page.locator("#milestone-results tbody a").filter(has_text="claimed").first
+    )
     page.goto("/milestones/")
     page.get_by_role("button", name="Export CSV").click()
     expect(page.get_by_role("heading", name="Done")).to_be_visible()
@@ -180,8 +188,10 @@ def test_supervisor_and_compliance_pages(page: Page, demo, width):
     survey.visit("forecast", "/milestones/forecast/")
     survey.visit("programmes", "/milestones/programmes/")
     survey.visit("programme builder", f"/milestones/programmes/{Programme.objects.first().pk}/")
-    page.get_by_role("button", name="Suggest an amount").click()
-    survey.check("programme builder, suggest without a date")
+    survey.follow(
+        "programme builder, suggest without a date",
+        page.get_by_role("button", name="Suggest an amount"),
+    )
     survey.visit("caseloads", "/reviews/caseload/")
     survey.visit("ready to claim", "/reviews/ready-to-claim/")
     survey.visit("QA samples", "/reviews/samples/")
@@ -192,20 +202,18 @@ def test_supervisor_and_compliance_pages(page: Page, demo, width):
     survey.visit("DWP notifications", "/dwp-notifications/")
     survey.visit("DWP upload", "/dwp-notifications/upload/")
     page.get_by_label("Notification file").set_input_files(str(DWP_SAMPLE_FILE))
-    page.get_by_role("button", name="Upload and check").click()
-    survey.check("DWP preview")
-    page.get_by_role("button", name=re.compile("^Apply")).click()
-    survey.check("DWP file applied")
+    survey.follow("DWP preview", page.get_by_role("button", name="Upload and check"))
+    survey.follow("DWP file applied", page.get_by_role("button", name=re.compile("^Apply")))
     survey.visit("DWP unmatched", "/dwp-notifications/unmatched/")
     page.get_by_role("link", name=re.compile("^Resolve")).first.click()
-    page.get_by_role("button", name="Dismiss").click()
-    survey.check("DWP resolve, with errors")
+    survey.follow("DWP resolve, with errors", page.get_by_role("button", name="Dismiss"))
     survey.visit("DWP worklists", "/dwp-notifications/worklists/?list=missing")
     survey.visit(
         "profile with DWP", f"/participants/{Participant.objects.get(reference='RS4-DWP-001').pk}/"
     )
-    page.get_by_role("link", name=re.compile("^Payment and debits")).first.click()
-    survey.check("DWP payment")
+    survey.follow(
+        "DWP payment", page.get_by_role("link", name=re.compile("^Payment and debits")).first
+    )
 
     sign_in(page, "compliance")
     in_review = Tracker.objects.filter(status="in_review", assignee__username="compliance").first()
@@ -226,20 +234,20 @@ def test_account_and_two_factor_pages(page: Page, demo, settings, width):
     survey = Survey(page)
     sign_in(page, "compliance")
     survey.check("two-factor set-up")
-    page.get_by_role("button", name="Set up").click()
-    survey.check("two-factor set-up, with errors")
+    survey.follow("two-factor set-up, with errors", page.get_by_role("button", name="Set up"))
     key = page.get_by_test_id("typed-key").inner_text().replace(" ", "")
     code = totp(base64.b32decode(key + "=" * (-len(key) % 8)))
     page.get_by_label("Code from the app").fill(f"{code:06d}")
-    page.get_by_role("button", name="Set up").click()
-    survey.check("recovery codes")
+    survey.follow("recovery codes", page.get_by_role("button", name="Set up"))
     survey.visit("account", "/accounts/")
     survey.visit("change password", "/accounts/password/")
-    page.get_by_role("button", name="Change password").click()
-    survey.check("change password, with errors")
-    page.get_by_role("button", name="Sign out").click()
+    survey.follow(
+        "change password, with errors", page.get_by_role("button", name="Change password")
+    )
+    sign_out(page)
     sign_in(page, "compliance")
-    page.get_by_role("button", name="Continue").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
     page.get_by_text("I do not have my phone").click()
     survey.check("two-factor code, with errors")
 

@@ -77,6 +77,10 @@ def type_date(page: Page, legend: str, date: datetime.date) -> None:
 
 def test_the_seed_workflow_by_keyboard_alone(keyboard_page: Page, participant, tmp_path):
     page = keyboard_page
+    # Listening for file choosers from the start has the browser intercept them before
+    # the first Space below: a listener added just before the key press (as
+    # expect_file_chooser does) races the press, and on a busy machine loses.
+    page.on("filechooser", lambda _chooser: None)
     evidence = tmp_path / "offer-letter.pdf"
     evidence.write_bytes(PDF)
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
+from tests.browser.steps import sign_out
 from tests.factories import PASSWORD, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,7 +59,7 @@ def test_new_staff_set_up_the_app_and_sign_in_with_its_code(page: Page, settings
     page.get_by_role("link", name="I have saved my codes").click()
     expect(page.get_by_role("heading", name="Organisations")).to_be_visible()
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     password_step(page)
     expect(
         page.get_by_role("heading", name="Enter the code from your authenticator app")
@@ -67,7 +68,7 @@ def test_new_staff_set_up_the_app_and_sign_in_with_its_code(page: Page, settings
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Participants")).to_be_visible()
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     password_step(page)
     page.get_by_text("I do not have my phone").click()
     page.get_by_label("Code").fill(recovery_code)

@@ -57,7 +57,9 @@ def test_a_job_whose_worker_was_killed_is_run_again_and_finishes_once(
 ):
     job = start_counting(tmp_path, gate_open=False)
     worker = workers.start()
-    wait_for(job, lambda j: j.status == Status.RUNNING)
+    # Progress 1 is reported after the attempt is counted in ``runs``: killing the worker
+    # once the job is merely claimed could stop it before its body ran at all.
+    wait_for(job, lambda j: j.status == Status.RUNNING and j.progress_done == 1)
     workers.kill(worker)
     # Minutes pass without a heartbeat.
     Job.objects.filter(pk=job.pk).update(
