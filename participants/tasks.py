@@ -25,8 +25,7 @@ def import_referrals_job(run: JobRun) -> None:
         raise JobError("The uploaded file was deleted before it was imported.")
     if participant_import.imported_at is None:
         try:
-            # The rows are checked again inside the import's transaction, where progress
-            # written is seen only once it commits: show the size of the work before it.
+            # The size of the work, before the import's transaction checks the rows again.
             run.progress(0, len(read_csv(participant_import.content)), force=True)
             import_participants(
                 participant_import=participant_import,

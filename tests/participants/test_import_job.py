@@ -2,6 +2,7 @@
 again — a retry after the import committed ends Done with the count already imported."""
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 
 from jobs import runner
@@ -175,3 +176,40 @@ def test_import_job_query_count_does_not_depend_on_rows(
         run_job(job.pk, import_referrals_job)
 
     assert Job.objects.get(pk=job.pk).row_count == rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_job_progress_is_seen_while_its_transaction_is_still_open(
+    supervisor, north, programme, monkeypatch
+):
+    """The import is all or nothing, in one transaction; its progress is committed as it
+    goes, where the engine has more than one writer (PostgreSQL), so that the job's page
+    sees it move. SQLite writes one transaction at a time: there it is seen at the end."""
+    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(runner, "PROGRESS_EVERY", 0)
+    seen = []
+    progress = runner.JobRun.progress
+
+    def looked_at_from_elsewhere(self, done, total=None, **kwargs):
+        progress(self, done, total, **kwargs)
+        if connection.in_atomic_block:
+            other = connections.create_connection(DEFAULT_DB_ALIAS)
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT progress_done, progress_total FROM jobs_job WHERE id = %s",
+                    [self.job.pk],
+                )
+                seen.append(cursor.fetchone())
+            other.close()
+
+    monkeypatch.setattr(runner.JobRun, "progress", looked_at_from_elsewhere)
+
+    # Committed, the job is enqueued, and the tests' task backend runs it there and then.
+    job = queued_job(uploaded(supervisor, count=5), supervisor)
+
+    job.refresh_from_db()
+    assert (job.status, job.progress_done, Participant.objects.count()) == (Status.DONE, 5, 5)
+    if connection.vendor == "sqlite":
+        assert seen == [(0, 5), (0, 5), (0, 5)]
+    else:
+        assert seen == [(2, 5), (4, 5), (5, 5)]
