@@ -195,10 +195,14 @@ class AccessLogEntry(models.Model):
         EXPORTED = "exported", "Export"
         SUBJECT_ACCESS = "subject_access", "Subject-access export"
 
+    # No index of their own: those below lead with each (an export logs 100,000 rows at
+    # once, and each index is written for every one).
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="access_log"
+        Participant, on_delete=models.CASCADE, related_name="access_log", db_index=False
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=Kind)
     url_name = models.CharField("page", max_length=100)
