@@ -28,7 +28,7 @@ from common.bulk_history import delete_with_history, insert_with_history, upsert
 from milestones.models import ParticipantMilestone
 from participants.models import Participant
 from programmes.models import FinancialMilestone, Programme
-from programmes.projection import Job, Projection, project, project_self_employment
+from programmes.projection import Job, Period, Projection, project, project_self_employment
 from programmes.projection import Status as ProjectionStatus
 from trackers.models import Tracker
 
@@ -301,8 +301,8 @@ def _changes_for(
             wanted[milestone.pk] = (milestone.name, projection, milestone)
         self_employed = [t for t in trackers if t.type == Tracker.Type.SELF_EMPLOYMENT]
         if self_employed:
-            began = min(t.start_date for t in self_employed)
-            projection = project_self_employment(start=began, window_end=ends, today=today)
+            periods = [Period(start=t.start_date, end=t.end_date) for t in self_employed]
+            projection = project_self_employment(periods=periods, window_end=ends, today=today)
             wanted[None] = (SELF_EMPLOYMENT_NAME, projection, None)
     for key, (name, projection, milestone) in wanted.items():
         row = existing.pop(key, None)

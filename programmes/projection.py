@@ -31,7 +31,8 @@ from enum import StrEnum
 from itertools import pairwise
 
 SELF_EMPLOYMENT_DAYS = 182
-"""Six months of self-employment, counted as 26 weeks from its start (as Aptem does)."""
+"""Six months of self-employment: 182 days, cumulative across the participant's periods
+of self-employment (WHP Chapter 13), each calendar day counted once."""
 
 # Enough precision that adding and multiplying never round; if anything ever did,
 # Inexact is trapped so that a wrong answer becomes an error instead.
@@ -127,12 +128,59 @@ def earnings_on(*, jobs: Sequence[Job], day: date) -> Decimal:
         return _pence(sevenths)
 
 
-def project_self_employment(*, start: date, window_end: date, today: date) -> Projection:
-    """Self-employment reaches its milestone SELF_EMPLOYMENT_DAYS after ``start``. No
+@dataclass(frozen=True)
+class Period:
+    """One period of self-employment, from ``start`` to ``end`` inclusive, or still
+    trading when ``end`` is None."""
+
+    start: date
+    end: date | None
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"Period ends ({self.end}) before it starts ({self.start}).")
+
+
+def project_self_employment(
+    *, periods: Sequence[Period], window_end: date, today: date
+) -> Projection:
+    """The self-employed outcome: reached on the day the participant's SELF_EMPLOYMENT_DAYS
+    th day of self-employment is reached, counting cumulatively across ``periods``.
+
+    A calendar day counts once however many periods (businesses) cover it; an ended period
+    counts only its own days; an open one runs on. When every period has ended short of
+    the total (or there are none) it is Not reachable. Status as for ``project``. No
     earnings maths and no mixing with employed earnings: ``amount`` is None (the
     milestone is time, not money) and ``earned_to_date`` is 0.00."""
-    day = start + timedelta(days=SELF_EMPLOYMENT_DAYS)
+    day = _self_employment_reached(periods)
     return _projection(None, day, window_end=window_end, today=today, earned=_ZERO)
+
+
+def _self_employment_reached(periods: Sequence[Period]) -> date | None:
+    needed = SELF_EMPLOYMENT_DAYS
+    for first, last in _merged(periods):
+        length = None if last is None else (last - first).days + 1
+        if length is None or length >= needed:
+            return _plus_days(first, needed - 1)
+        needed -= length
+    return None
+
+
+def _merged(periods: Sequence[Period]) -> list[tuple[date, date | None]]:
+    """The periods as disjoint (first, last or None) stretches in date order: overlapping
+    or touching periods are joined, so that no day is counted twice."""
+    merged: list[tuple[date, date | None]] = []
+    for period in sorted(periods, key=lambda p: p.start):
+        if merged:
+            first, last = merged[-1]
+            if last is None:
+                break  # an open stretch already covers every later day
+            if (period.start - last).days <= 1:
+                end = None if period.end is None else max(last, period.end)
+                merged[-1] = (first, end)
+                continue
+        merged.append((period.start, period.end))
+    return merged
 
 
 def _dates_reached(jobs: Sequence[Job], amounts: Sequence[Decimal]) -> list[date | None]:
