@@ -144,8 +144,8 @@ class Period:
 def project_self_employment(
     *, periods: Sequence[Period], window_end: date, today: date
 ) -> Projection:
-    """The self-employed outcome: reached on the day the participant's SELF_EMPLOYMENT_DAYS
-    th day of self-employment is reached, counting cumulatively across ``periods``.
+    """The self-employed outcome: reached the day after the participant's
+    SELF_EMPLOYMENT_DAYS days of self-employment are complete, counted across ``periods``.
 
     A calendar day counts once however many periods (businesses) cover it; an ended period
     counts only its own days; an open one runs on. When every period has ended short of
@@ -161,7 +161,9 @@ def _self_employment_reached(periods: Sequence[Period]) -> date | None:
     for first, last in _merged(periods):
         length = None if last is None else (last - first).days + 1
         if length is None or length >= needed:
-            return _plus_days(first, needed - 1)
+            # Reached once the last of those days is over: the next day (start + 182
+            # for one period still trading, as Aptem's start + 26 weeks).
+            return _plus_days(first, needed)
         needed -= length
     return None
 

@@ -172,7 +172,7 @@ def test_recalculate_participant_self_employment_counts_from_the_first_start(par
 
     row = participant.milestones.get(kind=ParticipantMilestone.Kind.SELF_EMPLOYMENT)
     assert (row.projected_date, row.status, row.weeks_left) == (
-        datetime.date(2025, 8, 31),
+        datetime.date(2025, 9, 1),
         Status.PROJECTED,
         13,
     )

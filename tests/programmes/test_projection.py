@@ -266,11 +266,11 @@ def test_job_weekly_pay_is_exact():
     ("today", "window_end", "status", "weeks_left"),
     [
         pytest.param("2025-06-02", "2026-06-01", Status.PROJECTED, 26, id="on-the-start-day"),
-        pytest.param("2025-11-29", "2026-06-01", Status.PROJECTED, 1, id="the-day-before"),
-        pytest.param("2025-11-30", "2026-06-01", Status.ACHIEVED, 0, id="on-the-day"),
+        pytest.param("2025-11-30", "2026-06-01", Status.PROJECTED, 1, id="the-day-before"),
+        pytest.param("2025-12-01", "2026-06-01", Status.ACHIEVED, 0, id="on-the-day"),
         pytest.param("2026-01-01", "2026-06-01", Status.ACHIEVED, 0, id="after-the-day"),
-        pytest.param("2025-06-02", "2025-11-30", Status.PROJECTED, 26, id="on-the-window-end"),
-        pytest.param("2025-06-02", "2025-11-29", Status.AT_RISK, 26, id="after-the-window-end"),
+        pytest.param("2025-06-02", "2025-12-01", Status.PROJECTED, 26, id="on-the-window-end"),
+        pytest.param("2025-06-02", "2025-11-30", Status.AT_RISK, 26, id="after-the-window-end"),
     ],
 )
 def test_project_self_employment(today, window_end, status, weeks_left):
@@ -282,24 +282,24 @@ def test_project_self_employment(today, window_end, status, weeks_left):
         periods=periods, window_end=day(window_end), today=day(today)
     )
 
-    assert projection == Projection(None, day("2025-11-30"), status, weeks_left, Decimal("0.00"))
+    assert projection == Projection(None, day("2025-12-01"), status, weeks_left, Decimal("0.00"))
 
 
 @pytest.mark.parametrize(
     ("periods", "expected"),
     [
-        pytest.param([("2025-06-02", None)], "2025-11-30", id="one-open-period"),
+        pytest.param([("2025-06-02", None)], "2025-12-01", id="one-open-period"),
         pytest.param([("2025-06-02", "2025-09-01")], None, id="one-ended-short"),
-        pytest.param([("2025-06-02", "2025-11-30")], "2025-11-30", id="ended-on-day-182"),
+        pytest.param([("2025-06-02", "2025-11-30")], "2025-12-01", id="ended-on-day-182"),
         pytest.param([("2025-06-02", "2025-11-29")], None, id="ended-on-day-181"),
         pytest.param(
             [("2025-01-01", "2025-03-31"), ("2025-06-01", "2025-08-31")],
-            "2025-08-31",
+            "2025-09-01",
             id="two-periods-summing-to-182",
         ),
         pytest.param(
             [("2025-01-01", "2025-03-31"), ("2025-06-01", None)],
-            "2025-08-31",
+            "2025-09-01",
             id="a-gap-then-open",
         ),
         pytest.param(
@@ -309,15 +309,15 @@ def test_project_self_employment(today, window_end, status, weeks_left):
         ),
         pytest.param(
             [("2025-06-02", None), ("2025-06-10", "2025-07-01")],
-            "2025-11-30",
+            "2025-12-01",
             id="overlap-with-open-period",
         ),
         pytest.param(
             [("2025-06-02", "2025-06-30"), ("2025-07-01", None)],
-            "2025-11-30",
+            "2025-12-01",
             id="touching-periods",
         ),
-        pytest.param([("2030-01-01", None)], "2030-07-01", id="start-in-the-future"),
+        pytest.param([("2030-01-01", None)], "2030-07-02", id="start-in-the-future"),
         pytest.param([], None, id="no-periods"),
     ],
 )
@@ -329,7 +329,7 @@ def test_project_self_employment_date_reached(periods, expected):
     )
 
     assert projection.projected_date == (day(expected) if expected else None)
-    assert projection.status == (Status.NOT_REACHABLE if expected is None else projection.status)
+    assert (projection.status == Status.NOT_REACHABLE) == (expected is None)
 
 
 def test_status_labels():
