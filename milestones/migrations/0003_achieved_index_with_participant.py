@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='participantmilestone',
-            index=models.Index(fields=['status', 'projected_date'], include=('participant',), name='milestone_status_due'),
+            index=models.Index(fields=['status', 'projected_date', 'participant'], name='milestone_status_due'),
         ),
     ]
