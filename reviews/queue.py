@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from common.forms import active_staff
 from common.pagination import count_up_to_limit
 from milestones.models import ParticipantMilestone
-from participants.access import participants_for
+from participants.access import of_participants_for
 from trackers.models import Tracker
 
 Status = Tracker.Status
@@ -38,7 +38,7 @@ TABS = [
 
 def reviewable(user: AbstractBaseUser) -> QuerySet[Tracker]:
     """The trackers of the participants the user may see (their teams)."""
-    return Tracker.objects.filter(participant__in=participants_for(user))
+    return Tracker.objects.filter(of_participants_for(user))
 
 
 def overdue(now: datetime.datetime) -> Q:
