@@ -16,7 +16,7 @@ from jobs.runner import JobRun
 from milestones.forms import MilestoneFilterForm
 from milestones.models import ParticipantMilestone
 from participants.access import of_participants_for, teams_for
-from participants.access_log import record_export_by
+from participants.access_log import export_recorded_by
 
 CSV_COLUMNS = [
     "Participant reference", "Participant", "Programme", "Team", "Milestone", "Amount (£)",
@@ -70,6 +70,17 @@ def write_milestones_csv(run: JobRun) -> None:
     writer = csv.writer(out)
     out.write("\ufeff")
     writer.writerow(CSV_COLUMNS)
+    with export_recorded_by(
+        user,
+        milestones.values_list("participant_id"),
+        url_name="milestones:export",
+        path=job.parameters["path"],
+    ):
+        run.row_count = _write_rows(run, writer, milestones)
+
+
+def _write_rows(run: JobRun, writer, milestones: QuerySet[ParticipantMilestone]) -> int:
+    """Write the milestones' rows, reporting progress; returns how many."""
     count = 0
     for row in milestones.values_list(*FIELDS).iterator(chunk_size=CHUNK):
         (reference, first, last, programme, team, name, amount, earned, projected,
@@ -85,10 +96,4 @@ def write_milestones_csv(run: JobRun) -> None:
         count += 1
         if not count % CHUNK:
             run.progress(count)
-    record_export_by(
-        user,
-        milestones.values_list("participant_id"),
-        url_name="milestones:export",
-        path=job.parameters["path"],
-    )
-    run.row_count = count
+    return count
