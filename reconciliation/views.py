@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.htmx import template_for
 from common.pagination import page_of
 from common.spreadsheets import csv_lines
+from jobs.models import Job
 from milestones.models import ParticipantMilestone
 from participants.access import participants_for, teams_for
 from participants.access_log import record_access, record_export
@@ -41,6 +42,7 @@ from reconciliation.services import (
     record_debit,
     standard_mapping,
 )
+from reconciliation.tasks import APPLY_JOB, start_applying
 
 PERMISSION = "reconciliation.import_notifications"
 State = ImportedRow.State
@@ -112,16 +114,24 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     refusal = ""
-    if request.method == "POST":
+    applied = notification_import.status == NotificationImport.Status.APPLIED
+    applying = None if applied else _applying_job(notification_import)
+    if request.method == "POST" and applying:
+        return redirect("jobs:detail", pk=applying.pk)
+    if request.method == "POST" and notification_import.row_count > settings.DWP_BACKGROUND_ROWS:
+        if applied:
+            refusal = f"{notification_import.file_name} has already been applied."
+        else:
+            job = start_applying(notification_import, started_by=request.user)
+            return redirect("jobs:detail", pk=job.pk)
+    elif request.method == "POST":
         try:
             apply_import(notification_import, applied_by=request.user)
         except ImportRefused as error:
             refusal = str(error)
             notification_import.refresh_from_db()
         else:
-            applied = notification_import.count(State.MATCHED_NEW) + notification_import.count(
-                State.MATCHED_UPDATED
-            )
+            applied = notification_import.applied_count
             messages.success(
                 request,
                 f"{notification_import.file_name} applied: {applied:,} notification"
@@ -146,9 +156,22 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": query,
             "refusal": refusal,
-            "applied_count": notification_import.count(State.MATCHED_NEW)
-            + notification_import.count(State.MATCHED_UPDATED),
+            "applied_count": notification_import.applied_count,
+            "applying": applying,
         },
+    )
+
+
+def _applying_job(notification_import: NotificationImport) -> Job | None:
+    """The job applying this (previewed) file, while it is queued or running."""
+    return (
+        Job.objects.filter(
+            kind=APPLY_JOB,
+            parameters__import=notification_import.pk,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        )
+        .order_by("-pk")
+        .first()
     )
 
 
