@@ -5,14 +5,14 @@ the work queue of unmatched rows (link to a participant, or dismiss with a reaso
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.htmx import template_for
 from common.pagination import page_of
-from common.spreadsheets import csv_lines
+from common.spreadsheets import csv_download
 from jobs.models import Job
 from milestones.models import ParticipantMilestone
 from participants.access import participants_for, teams_for
@@ -216,7 +216,8 @@ def queue_export(request: HttpRequest) -> HttpResponse:
         .order_by("-notification_import__uploaded_at", "line"),
     )
     record_export(request, {row.shown_proposal.pk for row in rows if row.shown_proposal})
-    lines = csv_lines(
+    return csv_download(
+        f"unmatched-dwp-notifications-{timezone.localdate():%Y-%m-%d}.csv",
         QUEUE_HEADER,
         (
             [
@@ -235,12 +236,6 @@ def queue_export(request: HttpRequest) -> HttpResponse:
             ]
             for row in rows
         ),
-    )
-    name = f"unmatched-dwp-notifications-{timezone.localdate():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        lines,
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -371,7 +366,8 @@ def worklist_export(request: HttpRequest) -> HttpResponse:
         for entry in form.filter(worklists.entries(slug, request.user, today=timezone.localdate()))
     ]
     record_export(request, {row["participant"].pk for row in rows})
-    lines = csv_lines(
+    return csv_download(
+        f"dwp-{slug}-{timezone.localdate():%Y-%m-%d}.csv",
         WORKLIST_HEADER,
         (
             [
@@ -387,12 +383,6 @@ def worklist_export(request: HttpRequest) -> HttpResponse:
             ]
             for row in rows
         ),
-    )
-    name = f"dwp-{slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        lines,
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
