@@ -161,6 +161,7 @@ class NotificationImport(models.Model):
         ordering = ["-uploaded_at", "-id"]
         permissions = [
             ("import_notifications", "Can import and reconcile DWP notifications"),
+            ("view_worklists", "Can see and export the DWP worklists"),
         ]
 
     def __str__(self) -> str:

@@ -45,6 +45,8 @@ from reconciliation.services import (
 from reconciliation.tasks import APPLY_JOB, start_applying
 
 PERMISSION = "reconciliation.import_notifications"
+# Supervisors and Compliance officers: the worklists, not the files.
+WORKLISTS = "reconciliation.view_worklists"
 State = ImportedRow.State
 
 
@@ -319,7 +321,7 @@ def _worklist_slug(request: HttpRequest) -> str:
     return slug if slug in worklists.WORKLISTS else worklists.LATE.slug
 
 
-@permission_required(PERMISSION, raise_exception=True)
+@permission_required(WORKLISTS, raise_exception=True)
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     slug = _worklist_slug(request)
@@ -356,7 +358,7 @@ WORKLIST_HEADER = [
 ]  # fmt: skip
 
 
-@permission_required(PERMISSION, raise_exception=True)
+@permission_required(WORKLISTS, raise_exception=True)
 @require_GET
 def worklist_export(request: HttpRequest) -> HttpResponse:
     slug = _worklist_slug(request)

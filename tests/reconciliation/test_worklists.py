@@ -4,7 +4,7 @@ the user's teams, filtered, exported, and agreeing with the participant page's f
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -75,12 +75,10 @@ def both_teams(supervisor):
 @freeze_time(TODAY)
 @pytest.mark.parametrize("slug", list(worklists.WORKLISTS))
 def test_each_worklist_holds_its_case_and_only_the_users_teams(slug, client, both_teams):
+    """For a North Compliance officer: the worklists, not the files."""
     _, north_cases, south_cases, north = both_teams
-    user = UserFactory(username="north.supervisor", teams=[north])
-    user.user_permissions.add(
-        Permission.objects.get(codename="use_front_end"),
-        Permission.objects.get(codename="import_notifications"),
-    )
+    user = UserFactory(username="north.compliance", teams=[north])
+    user.groups.add(Group.objects.get(name="Compliance officer"))
     client.force_login(user)
 
     page = client.get(reverse("reconciliation:worklist"), {"list": slug}).content.decode()
@@ -138,3 +136,16 @@ def test_worklist_queries_do_not_grow_with_rows(
     # team choices, the header's teams.
     with django_assert_num_queries(11):
         supervisor_client.get(reverse("reconciliation:worklist"), {"list": "late"})
+
+
+def test_a_compliance_officer_reaches_the_worklists_from_the_menu_but_not_the_files(
+    client, compliance
+):
+    client.force_login(compliance)
+
+    page = client.get(reverse("reconciliation:worklist")).content.decode()
+
+    assert '<a href="/dwp-notifications/worklists/" aria-current="page">DWP worklists</a>' in page
+    assert "DWP notifications</a>" not in page
+    assert client.get(reverse("reconciliation:imports")).status_code == 403
+    assert client.get(reverse("reconciliation:queue")).status_code == 403
