@@ -264,13 +264,19 @@ def _parsed_from(row: ImportedRow) -> ParsedRow:
     )
 
 
+# Rows that wait for someone: the unmatched queue and the conflicts worklist.
+RESOLVABLE = (State.UNMATCHED, State.CONFLICT)
+
+
 @transaction.atomic
 def dismiss_row(row: ImportedRow, *, reason: str, dismissed_by: AbstractBaseUser) -> ImportedRow:
+    """Close an unmatched or conflicting row of an applied file with the reason (it leaves
+    its queue or worklist; nothing is recorded against a milestone)."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ResolutionRefused("Give the reason for dismissing the row.")
     row = ImportedRow.objects.select_for_update().get(pk=row.pk)
-    if row.state != State.UNMATCHED or row.resolution:
+    if row.state not in RESOLVABLE or row.resolution:
         raise ResolutionRefused("This row has already been resolved.")
     row.resolution = ImportedRow.Resolution.DISMISSED
     row.resolution_reason = reason[:500]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,6 +22,7 @@ from reconciliation import worklists
 from reconciliation.access import may_see, team_ids_of, visible_rows
 from reconciliation.files import MAX_ROWS, FileRefused
 from reconciliation.forms import (
+    CloseConflictForm,
     DebitForm,
     DismissForm,
     LinkForm,
@@ -281,6 +283,28 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@permission_required(PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def resolve_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a conflicting row of the user's teams with the reason (once it has been
+    put right, or found to be DWP's to correct): it leaves the Conflicts worklist."""
+    row = get_object_or_404(
+        worklists.conflicts(request.user).select_related("notification_import", "participant"),
+        pk=pk,
+    )
+    record_access(request, row.participant)
+    form = CloseConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dismiss_row(row, reason=form.cleaned_data["reason"], dismissed_by=request.user)
+        except ResolutionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Line {row.line} of {row.notification_import} closed.")
+            return redirect(f"{reverse('reconciliation:worklist')}?list={worklists.CONFLICTS.slug}")
+    return render(request, "reconciliation/resolve_conflict.html", {"row": row, "form": form})
+
+
 def _worklist_row(slug: str, entry) -> dict:
     """What the page and the export show of one entry, whichever list it is from."""
     if slug == worklists.MISSING.slug:
@@ -294,6 +318,7 @@ def _worklist_row(slug: str, entry) -> dict:
         }
     if slug == worklists.CONFLICTS.slug:
         return {
+            "conflict": entry.pk,
             "participant": entry.participant,
             "milestone": entry.notification_type,
             "projected": None,
