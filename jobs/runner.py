@@ -70,10 +70,10 @@ class JobRun:
         self.row_count: int | None = None
         self._written_at = 0.0
         self._result: tuple[str, TextIO] | None = None
-        self._side = None  # the connection for progress inside a transaction, once needed
+        self._side = None  # the run's own connection for progress, once needed
         # Begun inside a transaction (a test's, say), the job's row may not be committed
         # yet, and another connection would not see it.
-        self._may_write_aside = not connection.in_atomic_block and connection.vendor != "sqlite"
+        self._began_outside = not connection.in_atomic_block
 
     def _mine(self):
         return Job.objects.filter(pk=self.job.pk, attempts=self.attempt, status=Status.RUNNING)
@@ -94,7 +94,7 @@ class JobRun:
     def _update_now(self, fields: dict) -> int:
         """Update this attempt's job row and commit it, even inside the body's
         transaction (through a connection of the run's own); returns the rows updated."""
-        if not (self._may_write_aside and connection.in_atomic_block):
+        if not self._writes_aside():
             return self._mine().update(**fields)
         if self._side is None:
             self._side = connections.create_connection(DEFAULT_DB_ALIAS)
@@ -104,6 +104,19 @@ class JobRun:
         with self._side.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.rowcount
+
+    def _writes_aside(self) -> bool:
+        """Whether progress goes through the run's own connection: on PostgreSQL inside
+        the body's transaction, so that it is seen at once; on SQLite outside one, since
+        a connection still reading (an export's rows) cannot write once another has
+        committed since its read began ("database is locked", however long it waits).
+        SQLite inside the body's transaction writes there, seen when it commits: a
+        second connection would wait for that transaction's own lock."""
+        if not self._began_outside:
+            return False
+        if connection.vendor == "sqlite":
+            return not connection.in_atomic_block
+        return connection.in_atomic_block
 
     def _close(self) -> None:
         if self._result is not None:

@@ -5,11 +5,13 @@ import datetime
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from jobs.models import Job
 from jobs.runner import FAILED_MESSAGE, JobError, Superseded, run_job
-from tests.factories import JobFactory
+from participants.models import Team
+from tests.factories import JobFactory, TeamFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -187,3 +189,26 @@ def test_a_job_is_claimed_with_a_fresh_heartbeat():
     run_job(job.pk, body)
 
     assert timezone.now() - seen[0] < datetime.timedelta(seconds=5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_while_the_body_reads_is_written_after_another_connection_commits():
+    """An export reads its rows while staff save pages. On SQLite the connection reading
+    cannot then write (its snapshot is older than their commit: "database is locked"
+    however long it waits), so progress goes through a connection of the run's own."""
+    TeamFactory.create_batch(3)
+    job = JobFactory()
+
+    def body(run):
+        for number, _ in enumerate(Team.objects.order_by("pk").iterator(chunk_size=1), 1):
+            other = connections.create_connection(DEFAULT_DB_ALIAS)
+            with other.cursor() as cursor:  # a request saving something meanwhile
+                cursor.execute("UPDATE participants_team SET name = name")
+            other.close()
+            run.progress(number, 3, force=True)
+        run.row_count = 3
+
+    run_job(job.pk, body)
+
+    job.refresh_from_db()
+    assert (job.status, job.error, job.progress_done) == (Status.DONE, "", 3)
