@@ -8,10 +8,12 @@ whichever server confirms: what is held may have changed since the preview.
 import hashlib
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from participants.models import Participant
@@ -312,13 +314,45 @@ def mark_reconciled(
     return notification
 
 
+@dataclass(frozen=True)
+class Balance:
+    """A milestone's payment net of its debits (``paid`` None: DWP gave no amount)."""
+
+    paid: Decimal | None
+    debited: Decimal
+
+    @property
+    def received(self) -> Decimal | None:
+        return None if self.paid is None else self.paid - self.debited
+
+    @property
+    def fully_debited(self) -> bool:
+        """DWP has taken back the whole payment."""
+        return self.paid is not None and self.debited >= self.paid
+
+
+def balance_of(milestone, notification: DwpNotification | None) -> Balance:
+    debited = milestone.dwp_debits.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return Balance(paid=notification.amount if notification else None, debited=debited)
+
+
 @transaction.atomic
 def record_debit(*, milestone, recorded_by: AbstractBaseUser, **fields) -> Debit:
-    """Record money DWP took back from the milestone's payment, with its reason."""
-    notification = DwpNotification.objects.filter(participant_milestone=milestone).first()
+    """Record money DWP took back from the milestone's payment, with its reason; refused
+    when the debits would come to more than DWP paid."""
+    notification = (
+        DwpNotification.objects.select_for_update().filter(participant_milestone=milestone).first()
+    )
     if not _paid(notification):
         raise PaymentRefused(
             "DWP has recorded no payment for this milestone, so nothing can be debited."
+        )
+    balance = balance_of(milestone, notification)
+    amount = fields.get("amount")
+    if balance.paid is not None and amount is not None and balance.debited + amount > balance.paid:
+        raise PaymentRefused(
+            f"That would debit £{balance.debited + amount:,.2f} in all, more than the "
+            f"£{balance.paid:,.2f} DWP paid."
         )
     debit = Debit(participant_milestone=milestone, recorded_by=recorded_by, **fields)
     debit.full_clean()

@@ -16,7 +16,7 @@ from common.pagination import page_of
 from common.spreadsheets import csv_download
 from jobs.models import Job
 from milestones.models import ParticipantMilestone
-from participants.access import participants_for, teams_for
+from participants.access import of_participants_for, teams_for
 from participants.access_log import record_access, record_export
 from reconciliation import worklists
 from reconciliation.access import may_see, team_ids_of, visible_rows
@@ -37,6 +37,7 @@ from reconciliation.services import (
     PaymentRefused,
     ResolutionRefused,
     apply_import,
+    balance_of,
     dismiss_row,
     link_row,
     mark_reconciled,
@@ -419,9 +420,9 @@ def payments(request: HttpRequest, pk: int) -> HttpResponse:
     """One participant milestone's payment from DWP: what DWP's file said, marking it
     Reconciled, and debits (clawback) with their reasons."""
     milestone = get_object_or_404(
-        ParticipantMilestone.objects.filter(
-            participant__in=participants_for(request.user)
-        ).select_related("participant"),
+        ParticipantMilestone.objects.filter(of_participants_for(request.user)).select_related(
+            "participant"
+        ),
         pk=pk,
     )
     record_access(request, milestone.participant)
@@ -456,6 +457,7 @@ def payments(request: HttpRequest, pk: int) -> HttpResponse:
             "participant": milestone.participant,
             "notification": notification,
             "debits": milestone.dwp_debits.select_related("recorded_by"),
+            "balance": balance_of(milestone, notification),
             "debit_form": debit_form,
             "refusal": refusal,
         },

@@ -157,3 +157,36 @@ def test_the_participant_page_links_the_payment_and_shows_reconciled(
 
     assert f'href="{url(held)}"' in page
     assert "tag--reconciled" in page
+
+
+def debit(client, held, amount: str):
+    return client.post(
+        url(held),
+        {
+            "action": "debit",
+            "amount": amount,
+            "debited_on_day": "3",
+            "debited_on_month": "11",
+            "debited_on_year": "2025",
+            "reason": "Clawback after validation",
+        },
+    )
+
+
+def test_debits_are_netted_against_the_payment_and_never_exceed_it(
+    supervisor_client, supervisor, paid
+):
+    _, _, held = paid  # £1,250.00 paid
+    debit(supervisor_client, held, "250.00")
+
+    page = supervisor_client.get(url(held)).content.decode()
+    assert "Paid £1,250.00, less £250.00 debited: <strong>£1,000.00 received</strong>." in page
+
+    refused = debit(supervisor_client, held, "1000.01").content.decode()
+    assert "That would debit £1,250.01 in all, more than the £1,250.00 DWP paid." in refused
+    assert Debit.objects.count() == 1
+
+    debit(supervisor_client, held, "1000.00")
+    page = supervisor_client.get(url(held)).content.decode()
+    assert "<strong>Fully debited:</strong> DWP has taken back the whole £1,250.00." in page
+    assert "Record a debit" not in page
