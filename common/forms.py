@@ -4,6 +4,7 @@ and a message beside the field), the GOV.UK date input and the staff select."""
 
 import calendar
 import datetime
+from html import escape
 from typing import NamedTuple
 
 from django import forms
@@ -11,7 +12,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.forms.renderers import TemplatesSetting
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 # The largest id a database will look up (a signed 64-bit integer).
@@ -285,22 +285,19 @@ class LongSelect(forms.Select):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        groups = []
+        parts = []
         for group_name, options, _ in context["widget"]["optgroups"]:
-            html = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>',
-                (
-                    (option["value"], " selected" if option["selected"] else "", option["label"])
-                    for option in options
-                ),
+            if group_name:
+                parts.append(f'\n  <optgroup label="{escape(str(group_name))}">')
+            parts.extend(
+                f'\n  <option value="{escape(str(option["value"]))}"'
+                f"{' selected' if option['selected'] else ''}>{escape(str(option['label']))}</option>"
+                for option in options
             )
-            groups.append(
-                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, html)
-                if group_name
-                else html
-            )
-        context["widget"]["options_html"] = mark_safe("".join(groups))  # noqa: S308 (each part escaped)
+            if group_name:
+                parts.append("\n  </optgroup>")
+        # Every value and label is escaped above (html.escape, as Django's own escape).
+        context["widget"]["options_html"] = mark_safe("".join(parts))  # noqa: S308
         return context
 
 
