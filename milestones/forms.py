@@ -174,7 +174,11 @@ class ClaimOutcomeForm(PlainTextForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "Reason must be %(limit_value)d characters or fewer."},
     )
-    recorded_on = DateField(label="PRaP answered on", noun="The date PRaP answered")
+    recorded_on = DateField(
+        label="PRaP answered on",
+        noun="The date PRaP answered",
+        error_messages={"required": "Enter the date PRaP answered."},
+    )
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -134,7 +134,7 @@ def claim_outcome(request: HttpRequest, pk: int, attempt_pk: int) -> HttpRespons
         else:
             messages.success(request, _outcome_message(milestone, form.cleaned_data["outcome"]))
             return _claim_saved(request, milestone)
-    return _claim_page(request, milestone, outcome_form=form)
+    return _claim_page(request, milestone, outcome_form=form, answering=attempt)
 
 
 def _claimable(request: HttpRequest, pk: int) -> ParticipantMilestone:
@@ -161,6 +161,7 @@ def _claim_page(
     form: ClaimForm | None = None,
     submission_form: ClaimSubmissionForm | None = None,
     outcome_form: ClaimOutcomeForm | None = None,
+    answering: ClaimAttempt | None = None,
     notices: bool = False,
 ) -> HttpResponse:
     """The claim page (or, for htmx, its ``milestone-claim`` part): the claim form and,
@@ -195,6 +196,9 @@ def _claim_page(
             ),
             "submission_form": submission_form or ClaimSubmissionForm(today=today),
             "pending": pending,
+            # The attempt whose answer the form records: the pending one, or the one a
+            # refused form was posted for (its errors are shown).
+            "answering": answering or pending,
             "outcome_form": outcome_form or (pending and ClaimOutcomeForm(today=today)),
         }
     return render(
