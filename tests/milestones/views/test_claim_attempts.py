@@ -239,7 +239,7 @@ def test_claim_outcome_failed_shows_the_reason_and_two_attempts_left(supervisor_
         f"{attempt.recorded_by.get_full_name()}"
     ]
     assert "Attempts 1 of 3 used; 2 attempts left" in page
-    assert "claim rejected." in page
+    assert "Claim status: Rejected." in page
     assert "Record a claim submitted in PRaP" in page
 
 
