@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
-from common.pagination import COUNT_LIMIT, MAX_PAGE
+from common.pagination import COUNT_LIMIT, MAX_PAGE, count_up_to_limit
 from common.uk import NINO_RE, POSTCODE_RE, normalise_nino, normalise_postcode
 
 # A reference is one word of letters, digits and separators with at least one digit or
@@ -112,7 +112,7 @@ class LargeTablePaginator(Paginator):
             return len(queryset), True, False
         if self._may_estimate():
             return self._estimate_or_count()
-        counted = queryset.order_by()[: COUNT_LIMIT + 1].count()
+        counted = count_up_to_limit(queryset)
         return counted, counted <= COUNT_LIMIT, False
 
     def _may_estimate(self) -> bool:

@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 # The largest id a database will look up (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -274,8 +276,38 @@ class FilterChoiceField(forms.ModelChoiceField):
         )
 
 
+class LongSelect(forms.Select):
+    """A select whose options are written in Python rather than a template include each:
+    the same markup, but with 500 advisers in the grid's filter the includes were most of
+    the page's time (150 ms of 200)."""
+
+    template_name = "forms/long_select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        groups = []
+        for group_name, options, _ in context["widget"]["optgroups"]:
+            html = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>',
+                (
+                    (option["value"], " selected" if option["selected"] else "", option["label"])
+                    for option in options
+                ),
+            )
+            groups.append(
+                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, html)
+                if group_name
+                else html
+            )
+        context["widget"]["options_html"] = mark_safe("".join(groups))  # noqa: S308 (each part escaped)
+        return context
+
+
 class StaffChoiceField(forms.ModelChoiceField):
     """A select of staff, shown by name."""
+
+    widget = LongSelect
 
     def label_from_instance(self, obj) -> str:
         return obj.get_full_name() or obj.username

@@ -60,15 +60,19 @@ def page_number(value: str | None) -> int:
     return min(max(number, 1), MAX_PAGE)
 
 
+def count_up_to_limit(queryset: QuerySet) -> int:
+    """How many rows the queryset has, counted no further than COUNT_LIMIT + 1: past the
+    limit a list says "More than 1,000", and the count stops costing more as data grows."""
+    return queryset.order_by()[: COUNT_LIMIT + 1].count()
+
+
 def paginate(queryset: QuerySet, number: int, per_page: int | None = None) -> Page:
     per_page = per_page or settings.PAGE_SIZE
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     has_next = len(rows) > per_page
-    if number == 1 and not has_next:
-        found = len(rows)  # all of them are on this page: no need to ask again
-    else:
-        found = queryset.order_by()[: COUNT_LIMIT + 1].count()
+    # All of them on the first page: no need to ask again.
+    found = len(rows) if number == 1 and not has_next else count_up_to_limit(queryset)
     return Page(rows=rows[:per_page], number=number, has_next=has_next, found=found)
 
 
@@ -285,7 +289,7 @@ def keyset_paginate(
     if found is None and number == 1 and not has_next and not has_previous:
         found = len(rows)
     elif found is None:
-        found = queryset.order_by()[: COUNT_LIMIT + 1].count()
+        found = count_up_to_limit(queryset)
     return KeysetPage(
         rows=rows,
         number=number,

@@ -8,15 +8,15 @@ choices are mapped by a dict, not ``get_*_display`` per row: at a prime provider
 import csv
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.spreadsheets import safe_cell
 from jobs.runner import JobRun
 from milestones.forms import MilestoneFilterForm
 from milestones.models import ParticipantMilestone
-from participants.access import participants_for, sees_every_team, teams_for
-from participants.access_log import record_export_by
+from participants.access import of_participants_for, teams_for
+from participants.access_log import export_recorded_by
 
 CSV_COLUMNS = [
     "Participant reference", "Participant", "Programme", "Team", "Milestone", "Amount (£)",
@@ -39,16 +39,10 @@ CHUNK = 5000
 
 
 def visible_milestones(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone]:
-    """The milestones of the participants the user sees."""
-    if sees_every_team(user):
-        # No "participant in (every participant)" for the planner to join 250k rows to.
-        return ParticipantMilestone.objects.all()
-    # A check per row (EXISTS), not a list to drive from: SQLite would otherwise read every
-    # milestone of the team's participants and sort them, where the date index gives
-    # the page in order.
-    return ParticipantMilestone.objects.filter(
-        Exists(participants_for(user).filter(pk=OuterRef("participant_id")))
-    )
+    """The milestones of the participants the user sees (a check per row: SQLite would
+    otherwise read every milestone of the teams' participants and sort them, where the
+    date index gives the page in order)."""
+    return ParticipantMilestone.objects.filter(of_participants_for(user))
 
 
 def filter_parameters(data) -> dict:
@@ -76,6 +70,17 @@ def write_milestones_csv(run: JobRun) -> None:
     writer = csv.writer(out)
     out.write("\ufeff")
     writer.writerow(CSV_COLUMNS)
+    with export_recorded_by(
+        user,
+        milestones.values_list("participant_id"),
+        url_name="milestones:export",
+        path=job.parameters["path"],
+    ):
+        run.row_count = _write_rows(run, writer, milestones)
+
+
+def _write_rows(run: JobRun, writer, milestones: QuerySet[ParticipantMilestone]) -> int:
+    """Write the milestones' rows, reporting progress; returns how many."""
     count = 0
     for row in milestones.values_list(*FIELDS).iterator(chunk_size=CHUNK):
         (reference, first, last, programme, team, name, amount, earned, projected,
@@ -91,10 +96,4 @@ def write_milestones_csv(run: JobRun) -> None:
         count += 1
         if not count % CHUNK:
             run.progress(count)
-    record_export_by(
-        user,
-        milestones.values_list("participant_id"),
-        url_name="milestones:export",
-        path=job.parameters["path"],
-    )
-    run.row_count = count
+    return count

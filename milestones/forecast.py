@@ -1,14 +1,19 @@
 """The forecast: how many milestones are projected in each of the next 12 months, by
-programme and team, and the geometry of the chart that shows them."""
+programme and team, and the geometry of the chart that shows them.
+
+Read from the counts per day that ``milestones.forecast_days`` keeps (``ForecastDay``):
+a year of them is a few thousand rows whether the provider has 10,000 participants or a
+million, where grouping the milestones themselves read every one due in the year."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
-from milestones.models import ParticipantMilestone
+from milestones.models import ForecastDay
 from participants.models import Team
 from programmes.models import Programme
 
@@ -47,21 +52,21 @@ class Forecast:
     bars: list[Bar]
 
 
-def forecast(milestones: QuerySet[ParticipantMilestone], *, today: datetime.date) -> Forecast:
-    """The milestones projected from today to the end of the twelfth month, counted and
-    summed per month, programme and team (Not reachable ones have no date to count)."""
+def forecast(teams: QuerySet[Team], *, today: datetime.date) -> Forecast:
+    """The milestones of these teams' participants projected from today to the end of the
+    twelfth month, counted and summed per month, programme and team (Not reachable ones
+    have no date to count)."""
     months = [today.replace(day=1) + relativedelta(months=n) for n in range(MONTHS)]
-    # Grouped by the participant's programme and team ids, which the participant row
-    # holds: the names come from the few programmes and teams found, not from a join
-    # of every milestone row to two more tables.
     grouped = (
-        milestones.filter(
-            projected_date__gte=today, projected_date__lt=months[-1] + relativedelta(months=1)
+        ForecastDay.objects.filter(
+            team__in=teams,
+            day__gte=today,
+            day__lt=months[-1] + relativedelta(months=1),
+            milestones__gt=0,
         )
-        .exclude(status=ParticipantMilestone.Status.NOT_REACHABLE)
-        .annotate(month=MonthOf("projected_date"))
-        .values_list("month", "participant__programme_id", "participant__team_id")
-        .annotate(count=Count("id"), amount=Sum("amount"))
+        .annotate(month=MonthOf("day"))
+        .values_list("month", "programme_id", "team_id")
+        .annotate(count=Sum("milestones"), priced=Sum("priced"), pence=Sum("amount_pence"))
         .order_by()
     )
     rows = _named(list(grouped))
@@ -79,7 +84,7 @@ def _named(grouped: list[tuple]) -> list[dict]:
     )
     teams = dict(Team.objects.filter(pk__in={row[2] for row in grouped}).values_list("pk", "name"))
     named: dict[tuple, dict] = {}
-    for month, programme, team, count, amount in grouped:
+    for month, programme, team, count, priced, pence in grouped:
         # SQLite gives the month as text, PostgreSQL as a date.
         if isinstance(month, str):
             month = datetime.date.fromisoformat(month)
@@ -95,8 +100,8 @@ def _named(grouped: list[tuple]) -> list[dict]:
             },
         )
         row["count"] += count
-        if amount is not None:
-            row["amount"] = (row["amount"] or 0) + amount
+        if priced:
+            row["amount"] = (row["amount"] or 0) + Decimal(pence) / 100
     return [named[key] for key in sorted(named)]
 
 

@@ -108,7 +108,11 @@ class ParticipantMilestone(models.Model):
         ]
         indexes = [
             models.Index(fields=["projected_date", "id"], name="milestone_due"),
-            models.Index(fields=["status", "projected_date"], name="milestone_status_due"),
+            # With the participant, so that "has an Achieved milestone" (the review queue's
+            # Overdue tab) reads the index alone on PostgreSQL.
+            models.Index(
+                fields=["status", "projected_date", "participant"], name="milestone_status_due"
+            ),
             models.Index(fields=["claim_status", "projected_date"], name="milestone_claim_due"),
         ]
 
@@ -183,3 +187,32 @@ class ClaimAttempt(models.Model):
     def clean(self) -> None:
         if self.outcome == self.Outcome.FAILED and not self.failure_reason.strip():
             raise ValidationError({"failure_reason": "Enter the reason PRaP gave."})
+
+
+class ForecastDay(models.Model):
+    """How many participant milestones are projected on one day for one programme and
+    team, and what they are worth: what the forecast reads, a few thousand rows however
+    many participants there are (days × programmes × teams). Written only by
+    ``milestones.forecast_days``: with every write of the rows it counts, and rebuilt
+    from them each night."""
+
+    day = models.DateField()
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    team = models.ForeignKey("participants.Team", on_delete=models.CASCADE, related_name="+")
+    milestones = models.IntegerField(default=0)
+    # How many of them have an amount (a self-employed outcome has none), and its sum in
+    # pence: whole numbers add up exactly on both engines.
+    priced = models.IntegerField(default=0)
+    amount_pence = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "programme", "team"], name="one_forecast_row_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.milestones}"

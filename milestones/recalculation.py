@@ -25,6 +25,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from common.bulk_history import delete_with_history, insert_with_history, upsert_with_history
+from milestones import forecast_days
+from milestones.forecast_days import ForecastChanges
 from milestones.models import ClaimAttempt, ParticipantMilestone
 from participants.models import Participant
 from programmes.models import FinancialMilestone, Programme
@@ -44,6 +46,7 @@ _SHOWN = [_COLUMNS.index(name) for name in SHOWN_FIELDS]
 _PARTICIPANT = _COLUMNS.index("participant_id")
 _FINANCIAL = _COLUMNS.index("financial_milestone_id")
 _KIND = _COLUMNS.index("kind")
+_COUNTED = [_COLUMNS.index(name) for name in ("projected_date", "status", "amount")]
 # A new row's columns in order, with their defaults: built positionally, a row costs half.
 _NEW_ROW = {f.attname: f.get_default() for f in Stored._meta.concrete_fields}
 
@@ -55,11 +58,14 @@ class Changes:
     create: list[Stored] = field(default_factory=list)
     update: list[Stored] = field(default_factory=list)
     delete: list[int] = field(default_factory=list)
+    # What the rows above change in the forecast's counts.
+    forecast: ForecastChanges = field(default_factory=ForecastChanges)
 
     def extend(self, other: "Changes") -> None:
         self.create += other.create
         self.update += other.update
         self.delete += other.delete
+        self.forecast.extend(other.forecast)
 
     @property
     def rows(self) -> int:
@@ -113,6 +119,7 @@ _PARTICIPANT_COLUMNS = [
     "pk",
     "programme_start_date",
     "programme_id",
+    "team_id",
     *(f"programme__{name}" for name in ProgrammeFacts._fields),
 ]
 
@@ -240,14 +247,14 @@ def _recalculate_batch(pks: Sequence[int], milestones_of: _FinancialMilestones, 
     # Locking the participants makes two saves for one participant take turns, so they
     # never both insert its milestone rows.
     people = [
-        (pk, start, programme, ProgrammeFacts(*facts))
-        for pk, start, programme, *facts in Participant.objects.filter(pk__in=pks)
+        (pk, start, (programme, team), ProgrammeFacts(*facts))
+        for pk, start, programme, team, *facts in Participant.objects.filter(pk__in=pks)
         .select_for_update(of=("self",))
         .order_by("pk")
         .values_list(*_PARTICIPANT_COLUMNS)
     ]
     milestones_of.load(
-        {programme for _, _, programme, facts in people if projects_milestones(facts)}
+        {programme for _, _, (programme, _), facts in people if projects_milestones(facts)}
     )
     trackers: defaultdict[int, list[TrackerFacts]] = defaultdict(list)
     for participant, *facts in (
@@ -260,13 +267,14 @@ def _recalculate_batch(pks: Sequence[int], milestones_of: _FinancialMilestones, 
     for row in Stored.objects.filter(participant_id__in=pks).order_by("pk").values_list(*_COLUMNS):
         stored[row[_PARTICIPANT]].append(row)
     changes = Changes()
-    for pk, start, programme, facts in people:
+    for pk, start, counted_under, facts in people:
         _changes_for(
             changes,
             participant=pk,
+            counted_under=counted_under,
             start=start,
             programme=facts,
-            financial=milestones_of.cache.get(programme, []),
+            financial=milestones_of.cache.get(counted_under[0], []),
             trackers=trackers[pk],
             stored=stored[pk],
             today=today,
@@ -278,6 +286,7 @@ def _changes_for(
     changes: Changes,
     *,
     participant: int,
+    counted_under: tuple[int, int],
     start: datetime.date,
     programme: ProgrammeFacts,
     financial: list[FinancialMilestone],
@@ -286,7 +295,11 @@ def _changes_for(
     today: datetime.date,
 ) -> None:
     """Add to ``changes`` what one participant's rows need: the rows the rule wants that
-    are missing, the stored rows whose shown values differ, and the rows no longer wanted."""
+    are missing, the stored rows whose shown values differ, and the rows no longer wanted;
+    and, when any of that changes, the forecast's counts of the participant's rows as they
+    were taken away and as they will be added (``counted_under``: (programme, team))."""
+    written_before = changes.rows
+    after: list[dict] = []
     existing = {row[_FINANCIAL]: row for row in stored}
     wanted: dict[int | None, tuple[str, Projection, FinancialMilestone | None]] = {}
     if projects_milestones(programme):
@@ -309,6 +322,7 @@ def _changes_for(
         kind = Stored.Kind.EARNINGS if milestone else Stored.Kind.SELF_EMPLOYMENT
         verified = _verified(projection, kind, trackers)
         values = _values(name, projection, row[_KIND] if row else kind, verified=verified)
+        after.append(values)
         if row is None:
             new = _NEW_ROW | values
             new.update(
@@ -326,6 +340,14 @@ def _changes_for(
             changes.update.append(updated)
     for row in existing.values():
         changes.delete.append(row[0])
+    if changes.rows == written_before:
+        return
+    for row in stored:
+        changes.forecast.add(counted_under, *(row[index] for index in _COUNTED), sign=-1)
+    for values in after:
+        changes.forecast.add(
+            counted_under, values["projected_date"], values["status"], values["amount"]
+        )
 
 
 def _verified(projection: Projection, kind: str, trackers: list[TrackerFacts]) -> bool:
@@ -362,6 +384,7 @@ def _apply(changes: Changes) -> None:
         insert_with_history(changes.create, Stored, batch_size=BATCH)
     if changes.update:
         upsert_with_history(changes.update, Stored, SAVED_FIELDS, batch_size=BATCH)
+    forecast_days.apply(changes.forecast)
 
 
 def _delete_claim_attempts(milestones: Sequence[int]) -> None:

@@ -4,7 +4,8 @@ new projection as soon as the save is done. Also the claims of milestones: their
 status and payment, and a self-employed outcome's claims in PRaP.
 
 Views call these, never the lower services directly, for any change to a tracker, to a
-participant's programme or programme start, or to a programme's milestones.
+participant's programme, team or programme start, or to a programme's milestones. They
+keep the forecast's counts in step too (``milestones.forecast_days``).
 """
 
 import datetime
@@ -18,7 +19,7 @@ import programmes.services
 import trackers.services
 from jobs.models import Job
 from jobs.services import start_job
-from milestones import claim_rules
+from milestones import claim_rules, forecast_days
 from milestones.models import ClaimAttempt, ParticipantMilestone
 from milestones.recalculation import recalculate, recalculate_participant
 from milestones.tasks import recalculate_programme
@@ -34,6 +35,8 @@ RECALCULATE_IN_REQUEST = 5_000
 
 # A participant's milestones count from the programme start, within its window.
 PROJECTED_FROM = ("programme_id", "programme_start_date")
+# The forecast counts them under these.
+COUNTED_UNDER = ("programme_id", "team_id")
 
 
 def create_tracker(**arguments) -> tuple[Tracker, bool]:
@@ -69,14 +72,25 @@ def update_participant(
     *, participant: Participant, loaded_version: int | None, **fields
 ) -> Participant:
     """``participants.services.update_participant``; when the programme or its start date
-    changed, the participant's milestones are recalculated."""
-    before = Participant.objects.values_list(*PROJECTED_FROM).get(pk=participant.pk)
+    changed, the participant's milestones are recalculated, and when the programme or
+    team changed, the forecast counts them under the new ones."""
+    projected, counted = _values_of(participant.pk, PROJECTED_FROM, COUNTED_UNDER)
     participant = participants.services.update_participant(
         participant=participant, loaded_version=loaded_version, **fields
     )
-    if tuple(getattr(participant, name) for name in PROJECTED_FROM) != before:
+    forecast_days.move(
+        participant.pk, old=counted, new=tuple(getattr(participant, f) for f in COUNTED_UNDER)
+    )
+    if tuple(getattr(participant, name) for name in PROJECTED_FROM) != projected:
         recalculate_participant(participant)
     return participant
+
+
+def _values_of(pk: int, *groups: tuple[str, ...]) -> list[tuple]:
+    """The participant's stored values of each group of fields, in one query."""
+    names = [name for group in groups for name in group]
+    row = dict(zip(names, Participant.objects.values_list(*names).get(pk=pk), strict=True))
+    return [tuple(row[name] for name in group) for group in groups]
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,15 @@ class ProgrammeSaved:
 def save_programme(*, saved_by: AbstractBaseUser, **arguments) -> ProgrammeSaved:
     """``programmes.services.save_programme`` (same arguments), then every participant on
     the programme is recalculated, unless there are more than RECALCULATE_IN_REQUEST:
-    then a job does it, started by ``saved_by`` (``recalculated`` says which)."""
+    then a job does it, started by ``saved_by`` (``recalculated`` says which). The rows of
+    the milestones the save drops leave the forecast before they go with them."""
+    if arguments["programme"] is not None:
+        kept = [entry.pk for entry in arguments["milestones"] if entry.pk]
+        forecast_days.uncount(
+            ParticipantMilestone.objects.filter(
+                financial_milestone__programme=arguments["programme"]
+            ).exclude(financial_milestone__in=kept)
+        )
     programme = programmes.services.save_programme(**arguments)
     on_programme = Participant.objects.filter(programme=programme)
     count = on_programme.count()

@@ -6,6 +6,7 @@ from crontask import cron
 from django.tasks import task
 
 from jobs.runner import JobError, JobRun, run_job
+from milestones import forecast_days
 from milestones.exports import write_milestones_csv
 from milestones.recalculation import recalculate_in_batches
 from participants.models import Participant
@@ -42,9 +43,13 @@ def recalculate_programme_job(run: JobRun) -> None:
 @task
 def nightly_recalculation() -> None:
     """Every participant (``manage.py recalculate_milestones`` does the same by hand);
-    a second run, or a retry, writes only what is still to change."""
+    a second run, or a retry, writes only what is still to change. Then the forecast is
+    counted again from the milestones, which puts right any write made past the services
+    (Django admin)."""
     tally = recalculate_in_batches(Participant.objects.all())
+    counted = forecast_days.rebuild()
     logger.info(
-        "Nightly recalculation: %s milestones added, %s changed, %s removed",
-        tally.created, tally.updated, tally.deleted,
+        "Nightly recalculation: %s milestones added, %s changed, %s removed; the forecast "
+        "counted again (%s days of programmes and teams)",
+        tally.created, tally.updated, tally.deleted, counted,
     )  # fmt: skip

@@ -6,7 +6,7 @@ every team" is decided here and nowhere else.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from common.forms import active_staff
@@ -27,6 +27,16 @@ def participants_for(user: AbstractBaseUser) -> QuerySet[Participant]:
     # A list of ids, not a subquery: with one team, SQLite can then walk the
     # (team, name) index in order instead of sorting the whole team.
     return Participant.objects.filter(team_id__in=list(user.teams.values_list("pk", flat=True)))
+
+
+def of_participants_for(user: AbstractBaseUser, field: str = "participant_id") -> Q:
+    """A filter of rows that hang off a participant (``field``) to those of the user's
+    teams: nothing to check for those who see every team, else a check per row (EXISTS)
+    rather than ``IN`` a list of the teams' participants, which SQLite builds in full
+    (125,000 ids at a prime provider's size) before it reads a single row."""
+    if sees_every_team(user):
+        return Q()
+    return Q(Exists(participants_for(user).filter(pk=OuterRef(field))))
 
 
 def get_participant_for(user: AbstractBaseUser, pk: int) -> Participant:

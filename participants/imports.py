@@ -22,6 +22,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from common.spreadsheets import NotUtf8Text, utf8_text
 from common.uk import format_nino, normalise_nino
 from participants.forms import ParticipantForm
 from participants.models import Participant, ParticipantImport, Team
@@ -104,20 +105,10 @@ class ImportPreview:
 
 def decode_csv(data: bytes) -> str:
     """The text of an uploaded file, which must be UTF-8 (a byte order mark is dropped)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportRefused(
-            "The file is saved as UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again."
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            "The file is not UTF-8 text. If it is a spreadsheet, save it as “CSV UTF-8 "
-            "(comma delimited)” and try again."
-        ) from None
-    if "\x00" in text:
-        raise ImportRefused("The file is not a CSV file: it contains binary data.")
-    return text
+        return utf8_text(data)
+    except NotUtf8Text as refusal:
+        raise ImportRefused(str(refusal)) from None
 
 
 def read_csv(text: str) -> list[Row]:

@@ -137,6 +137,9 @@ class Participant(models.Model):
             models.Index(
                 fields=["team", "last_name", "first_name", "id"], name="participant_team_order"
             ),
+            # "Participants of these teams" as ids only, read from the index alone: what
+            # every team-scoped list (trackers in the review queue, say) checks rows against.
+            models.Index(fields=["team", "id"], name="participant_team_members"),
         ]
         constraints = [
             models.UniqueConstraint(

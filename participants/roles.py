@@ -33,6 +33,8 @@ ROLES: dict[str, list[str]] = {
         *_crud("trackers", "tracker", VIEW, CHANGE),
         *_crud("trackers", "evidencedocument", VIEW),
         "reviews.review_tracker",
+        # Late, missing, unknown employment: the evidence to chase before DWP samples.
+        "reconciliation.view_worklists",
     ],
     "Supervisor": [
         FRONT_END,
@@ -52,6 +54,7 @@ ROLES: dict[str, list[str]] = {
         "reviews.assign_reviews",
         "reviews.draw_sample",
         "reconciliation.import_notifications",
+        "reconciliation.view_worklists",
     ],
     # Django admin only, for corrections (the users also need "staff status"); without
     # FRONT_END the casework pages refuse them.

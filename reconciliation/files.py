@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from common.spreadsheets import NotUtf8Text, utf8_text
 from common.uk import NINO_RE, normalise_nino
 
 # The web page refuses larger files (a job queue would take them); the command does not.
@@ -86,20 +87,10 @@ def read_file(data: bytes, *, file_name: str, max_rows: int | None = MAX_ROWS) -
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused(
-            "The file is saved as UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again."
-        )
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileRefused(
-            "The file is not UTF-8 text. Save it as “CSV UTF-8 (comma delimited)” or as "
-            ".xlsx and try again."
-        ) from None
-    if "\x00" in text:
-        raise FileRefused("The file is not a CSV file: it contains binary data.")
-    return text
+        return utf8_text(data, xlsx_too=True)
+    except NotUtf8Text as refusal:
+        raise FileRefused(str(refusal)) from None
 
 
 class _Rows(list):

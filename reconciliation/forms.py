@@ -102,6 +102,16 @@ class DismissForm(forms.Form):
     )
 
 
+class CloseConflictForm(forms.Form):
+    reason = forms.CharField(
+        label="What was done",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: start date corrected in PRaP, or DWP asked to withdraw it.",
+        error_messages={"required": "Say what was done about the conflict."},
+    )
+
+
 def unmatched_rows():
     """The open unmatched rows of applied files (the work queue); they have no
     participant yet, so every Supervisor may see them."""

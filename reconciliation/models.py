@@ -161,6 +161,7 @@ class NotificationImport(models.Model):
         ordering = ["-uploaded_at", "-id"]
         permissions = [
             ("import_notifications", "Can import and reconcile DWP notifications"),
+            ("view_worklists", "Can see and export the DWP worklists"),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +169,18 @@ class NotificationImport(models.Model):
 
     def count(self, state: str) -> int:
         return self.counts.get(state, 0)
+
+    @property
+    def row_count(self) -> int:
+        """The file's data rows, in every state."""
+        return sum(self.counts.values())
+
+    @property
+    def applied_count(self) -> int:
+        """The rows that applying records (or recorded): the matched ones."""
+        return self.count(ImportedRow.State.MATCHED_NEW) + self.count(
+            ImportedRow.State.MATCHED_UPDATED
+        )
 
 
 class ImportedRow(models.Model):

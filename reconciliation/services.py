@@ -7,7 +7,7 @@ whichever server confirms: what is held may have changed since the preview.
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -28,6 +28,9 @@ from reconciliation.models import (
 
 State = ImportedRow.State
 STANDARD_MAPPING = "Standard"
+# Rows stored per query; progress(done, total) is reported after each batch.
+ROW_BATCH = 500
+Progress = Callable[[int, int], None]
 
 
 class ImportRefused(Exception):
@@ -79,7 +82,11 @@ def _counts(outcomes: Sequence[Outcome]) -> dict[str, int]:
     return {state: counts.get(state, 0) for state in State.values}
 
 
-def _store_rows(notification_import: NotificationImport, outcomes: Sequence[Outcome]):
+def _store_rows(
+    notification_import: NotificationImport,
+    outcomes: Sequence[Outcome],
+    progress: Progress | None = None,
+):
     rows = [
         ImportedRow(
             notification_import=notification_import,
@@ -95,16 +102,24 @@ def _store_rows(notification_import: NotificationImport, outcomes: Sequence[Outc
         )
         for outcome in outcomes
     ]
-    ImportedRow.objects.bulk_create(rows, batch_size=500)
+    for start in range(0, len(rows), ROW_BATCH):
+        ImportedRow.objects.bulk_create(rows[start : start + ROW_BATCH])
+        if progress:
+            progress(min(start + ROW_BATCH, len(rows)), len(rows))
     return rows
 
 
 @transaction.atomic
 def apply_import(
-    notification_import: NotificationImport, *, applied_by: AbstractBaseUser
+    notification_import: NotificationImport,
+    *,
+    applied_by: AbstractBaseUser,
+    progress: Progress | None = None,
 ) -> NotificationImport:
     """Apply every Matched row of the file, or none: the rows are matched again (what is
-    held may have changed since the preview) and stored with their states as applied."""
+    held may have changed since the preview) and stored with their states as applied.
+    ``progress(done, total)`` is called as the rows are stored (a large file is applied
+    by a job: ``reconciliation.tasks``)."""
     locked = NotificationImport.objects.select_for_update().get(pk=notification_import.pk)
     if locked.status == NotificationImport.Status.APPLIED:
         raise ImportRefused(f"{locked.file_name} has already been applied.")
@@ -119,7 +134,7 @@ def apply_import(
         raise ImportRefused(str(refusal)) from refusal
     outcomes = match_rows(rows, locked.mapping)
     locked.rows.all().delete()
-    stored = _store_rows(locked, outcomes)
+    stored = _store_rows(locked, outcomes, progress)
     _hold(list(zip(outcomes, stored, strict=True)), locked)
     locked.counts = _counts(outcomes)
     locked.status = NotificationImport.Status.APPLIED
@@ -249,13 +264,19 @@ def _parsed_from(row: ImportedRow) -> ParsedRow:
     )
 
 
+# Rows that wait for someone: the unmatched queue and the conflicts worklist.
+RESOLVABLE = (State.UNMATCHED, State.CONFLICT)
+
+
 @transaction.atomic
 def dismiss_row(row: ImportedRow, *, reason: str, dismissed_by: AbstractBaseUser) -> ImportedRow:
+    """Close an unmatched or conflicting row of an applied file with the reason (it leaves
+    its queue or worklist; nothing is recorded against a milestone)."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ResolutionRefused("Give the reason for dismissing the row.")
     row = ImportedRow.objects.select_for_update().get(pk=row.pk)
-    if row.state != State.UNMATCHED or row.resolution:
+    if row.state not in RESOLVABLE or row.resolution:
         raise ResolutionRefused("This row has already been resolved.")
     row.resolution = ImportedRow.Resolution.DISMISSED
     row.resolution_reason = reason[:500]

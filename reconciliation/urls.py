@@ -12,5 +12,6 @@ urlpatterns = [
     path("unmatched/<int:pk>/", views.resolve, name="resolve"),
     path("worklists/", views.worklist, name="worklist"),
     path("worklists/export.csv", views.worklist_export, name="worklist_export"),
+    path("conflicts/<int:pk>/", views.resolve_conflict, name="resolve_conflict"),
     path("milestones/<int:pk>/payments/", views.payments, name="payments"),
 ]

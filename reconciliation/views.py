@@ -5,14 +5,16 @@ the work queue of unmatched rows (link to a participant, or dismiss with a reaso
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from common.htmx import template_for
 from common.pagination import page_of
-from common.spreadsheets import csv_lines
+from common.spreadsheets import csv_download
+from jobs.models import Job
 from milestones.models import ParticipantMilestone
 from participants.access import participants_for, teams_for
 from participants.access_log import record_access, record_export
@@ -20,6 +22,7 @@ from reconciliation import worklists
 from reconciliation.access import may_see, team_ids_of, visible_rows
 from reconciliation.files import MAX_ROWS, FileRefused
 from reconciliation.forms import (
+    CloseConflictForm,
     DebitForm,
     DismissForm,
     LinkForm,
@@ -41,8 +44,11 @@ from reconciliation.services import (
     record_debit,
     standard_mapping,
 )
+from reconciliation.tasks import APPLY_JOB, start_applying
 
 PERMISSION = "reconciliation.import_notifications"
+# Supervisors and Compliance officers: the worklists, not the files.
+WORKLISTS = "reconciliation.view_worklists"
 State = ImportedRow.State
 
 
@@ -112,16 +118,24 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     refusal = ""
-    if request.method == "POST":
+    applied = notification_import.status == NotificationImport.Status.APPLIED
+    applying = None if applied else _applying_job(notification_import)
+    if request.method == "POST" and applying:
+        return redirect("jobs:detail", pk=applying.pk)
+    if request.method == "POST" and notification_import.row_count > settings.DWP_BACKGROUND_ROWS:
+        if applied:
+            refusal = f"{notification_import.file_name} has already been applied."
+        else:
+            job = start_applying(notification_import, started_by=request.user)
+            return redirect("jobs:detail", pk=job.pk)
+    elif request.method == "POST":
         try:
             apply_import(notification_import, applied_by=request.user)
         except ImportRefused as error:
             refusal = str(error)
             notification_import.refresh_from_db()
         else:
-            applied = notification_import.count(State.MATCHED_NEW) + notification_import.count(
-                State.MATCHED_UPDATED
-            )
+            applied = notification_import.applied_count
             messages.success(
                 request,
                 f"{notification_import.file_name} applied: {applied:,} notification"
@@ -146,9 +160,22 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "query": query,
             "refusal": refusal,
-            "applied_count": notification_import.count(State.MATCHED_NEW)
-            + notification_import.count(State.MATCHED_UPDATED),
+            "applied_count": notification_import.applied_count,
+            "applying": applying,
         },
+    )
+
+
+def _applying_job(notification_import: NotificationImport) -> Job | None:
+    """The job applying this (previewed) file, while it is queued or running."""
+    return (
+        Job.objects.filter(
+            kind=APPLY_JOB,
+            parameters__import=notification_import.pk,
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        )
+        .order_by("-pk")
+        .first()
     )
 
 
@@ -193,7 +220,8 @@ def queue_export(request: HttpRequest) -> HttpResponse:
         .order_by("-notification_import__uploaded_at", "line"),
     )
     record_export(request, {row.shown_proposal.pk for row in rows if row.shown_proposal})
-    lines = csv_lines(
+    return csv_download(
+        f"unmatched-dwp-notifications-{timezone.localdate():%Y-%m-%d}.csv",
         QUEUE_HEADER,
         (
             [
@@ -212,12 +240,6 @@ def queue_export(request: HttpRequest) -> HttpResponse:
             ]
             for row in rows
         ),
-    )
-    name = f"unmatched-dwp-notifications-{timezone.localdate():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        lines,
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
@@ -261,6 +283,28 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@permission_required(PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def resolve_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a conflicting row of the user's teams with the reason (once it has been
+    put right, or found to be DWP's to correct): it leaves the Conflicts worklist."""
+    row = get_object_or_404(
+        worklists.conflicts(request.user).select_related("notification_import", "participant"),
+        pk=pk,
+    )
+    record_access(request, row.participant)
+    form = CloseConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dismiss_row(row, reason=form.cleaned_data["reason"], dismissed_by=request.user)
+        except ResolutionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Line {row.line} of {row.notification_import} closed.")
+            return redirect(f"{reverse('reconciliation:worklist')}?list={worklists.CONFLICTS.slug}")
+    return render(request, "reconciliation/resolve_conflict.html", {"row": row, "form": form})
+
+
 def _worklist_row(slug: str, entry) -> dict:
     """What the page and the export show of one entry, whichever list it is from."""
     if slug == worklists.MISSING.slug:
@@ -274,6 +318,7 @@ def _worklist_row(slug: str, entry) -> dict:
         }
     if slug == worklists.CONFLICTS.slug:
         return {
+            "conflict": entry.pk,
             "participant": entry.participant,
             "milestone": entry.notification_type,
             "projected": None,
@@ -301,7 +346,7 @@ def _worklist_slug(request: HttpRequest) -> str:
     return slug if slug in worklists.WORKLISTS else worklists.LATE.slug
 
 
-@permission_required(PERMISSION, raise_exception=True)
+@permission_required(WORKLISTS, raise_exception=True)
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
     slug = _worklist_slug(request)
@@ -338,7 +383,7 @@ WORKLIST_HEADER = [
 ]  # fmt: skip
 
 
-@permission_required(PERMISSION, raise_exception=True)
+@permission_required(WORKLISTS, raise_exception=True)
 @require_GET
 def worklist_export(request: HttpRequest) -> HttpResponse:
     slug = _worklist_slug(request)
@@ -348,7 +393,8 @@ def worklist_export(request: HttpRequest) -> HttpResponse:
         for entry in form.filter(worklists.entries(slug, request.user, today=timezone.localdate()))
     ]
     record_export(request, {row["participant"].pk for row in rows})
-    lines = csv_lines(
+    return csv_download(
+        f"dwp-{slug}-{timezone.localdate():%Y-%m-%d}.csv",
         WORKLIST_HEADER,
         (
             [
@@ -364,12 +410,6 @@ def worklist_export(request: HttpRequest) -> HttpResponse:
             ]
             for row in rows
         ),
-    )
-    name = f"dwp-{slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    return StreamingHttpResponse(
-        lines,
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

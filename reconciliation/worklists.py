@@ -91,6 +91,7 @@ def missing(user: AbstractBaseUser, *, today: datetime.date) -> QuerySet[Partici
 def conflicts(user: AbstractBaseUser) -> QuerySet[ImportedRow]:
     queryset = ImportedRow.objects.filter(
         state=ImportedRow.State.CONFLICT,
+        resolution="",
         notification_import__status=NotificationImport.Status.APPLIED,
         participant__isnull=False,
     )

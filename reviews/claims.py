@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from common.spreadsheets import csv_lines
 from milestones.models import ParticipantMilestone
 from milestones.services import record_claim
-from participants.access import participants_for, sees_every_team
+from participants.access import of_participants_for, sees_every_team
 from reviews.models import ClaimExport
 
 ClaimStatus = ParticipantMilestone.ClaimStatus
@@ -22,7 +22,7 @@ CSV_COLUMNS = [
 
 def ready_to_claim(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone]:
     """The Verified, Not claimed milestones of the user's teams, soonest first."""
-    visible = ParticipantMilestone.objects.filter(participant__in=participants_for(user))
+    visible = ParticipantMilestone.objects.filter(of_participants_for(user))
     return visible.ready_to_claim().for_list()
 
 

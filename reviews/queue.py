@@ -10,8 +10,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from common.forms import active_staff
+from common.pagination import count_up_to_limit
 from milestones.models import ParticipantMilestone
-from participants.access import participants_for
+from participants.access import of_participants_for
 from trackers.models import Tracker
 
 Status = Tracker.Status
@@ -37,7 +38,7 @@ TABS = [
 
 def reviewable(user: AbstractBaseUser) -> QuerySet[Tracker]:
     """The trackers of the participants the user may see (their teams)."""
-    return Tracker.objects.filter(participant__in=participants_for(user))
+    return Tracker.objects.filter(of_participants_for(user))
 
 
 def overdue(now: datetime.datetime) -> Q:
@@ -67,10 +68,14 @@ def tab_filter(key: str, *, user: AbstractBaseUser, now: datetime.datetime) -> Q
 
 
 def tab_counts(trackers: QuerySet[Tracker], *, user, now: datetime.datetime) -> dict[str, int]:
-    """How many trackers each tab holds, in one query."""
-    return with_waiting_since(trackers).aggregate(
-        **{tab.key: Count("pk", filter=tab_filter(tab.key, user=user, now=now)) for tab in TABS}
-    )
+    """How many trackers each tab holds, one query a tab, each counted no further than
+    COUNT_LIMIT + 1 (the page then says "1,000+"): an exact count of every decided
+    tracker of a prime provider's teams cost more than the rest of the page."""
+    waiting = with_waiting_since(trackers)
+    return {
+        tab.key: count_up_to_limit(waiting.filter(tab_filter(tab.key, user=user, now=now)))
+        for tab in TABS
+    }
 
 
 def for_queue(trackers: QuerySet[Tracker], *, today: datetime.date) -> QuerySet[Tracker]:

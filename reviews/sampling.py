@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from participants.access import participants_for
+from participants.access import of_participants_for
 from reviews.models import QaSample, QaSampleItem
 from trackers.models import Tracker
 
@@ -24,9 +24,7 @@ NO_ADVISER = "No adviser"
 
 def approved_trackers_for(user: AbstractBaseUser) -> QuerySet[Tracker]:
     """The approved trackers of the user's teams: the population a sample is drawn from."""
-    return Tracker.objects.filter(
-        participant__in=participants_for(user), status=Tracker.Status.APPROVED
-    )
+    return Tracker.objects.filter(of_participants_for(user), status=Tracker.Status.APPROVED)
 
 
 def sample_size(population: int, percent: Decimal) -> int:

@@ -151,6 +151,25 @@ def s3_bucket(s3_server, settings, quiet_s3_logs) -> Bucket:
     return Bucket(client=client, name=name, prefix="tracker-test")
 
 
+@pytest.fixture
+def on_progress(monkeypatch):
+    """``on_progress(callback)``: every progress report a job makes is written (none
+    skipped for being too soon) and then passed to ``callback(run, done, total)``."""
+    from jobs import runner
+
+    monkeypatch.setattr(runner, "PROGRESS_EVERY", 0)
+    progress = runner.JobRun.progress
+
+    def watch(callback) -> None:
+        def watched(self, done, total=None, **kwargs):
+            progress(self, done, total, **kwargs)
+            callback(self, done, total)
+
+        monkeypatch.setattr(runner.JobRun, "progress", watched)
+
+    return watch
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Serve static files without the production manifest (built by collectstatic),

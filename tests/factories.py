@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from milestones import forecast_days
 from milestones.models import ClaimAttempt, ParticipantMilestone
 from organisations.models import Address, Organisation, PostcodeAddress
 from participants.models import Participant, Team
@@ -166,6 +167,7 @@ class ParticipantMilestoneFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ParticipantMilestone
+        skip_postgeneration_save = True
 
     participant = factory.SubFactory(
         ParticipantFactory, programme=factory.SubFactory(RestartProgrammeFactory)
@@ -179,6 +181,13 @@ class ParticipantMilestoneFactory(factory.django.DjangoModelFactory):
     weeks_left = 10
     status = ParticipantMilestone.Status.PROJECTED
     calculated_on = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def counted(milestone, create, extracted, **kwargs):
+        """Counted in the forecast, as the recalculation would have (a later change to
+        the row, made past the services, is not)."""
+        if create:
+            forecast_days.count([milestone])
 
 
 class SelfEmploymentMilestoneFactory(ParticipantMilestoneFactory):

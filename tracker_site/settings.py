@@ -331,6 +331,9 @@ REVIEW_OVERDUE_DAYS = int(os.environ.get("REVIEW_OVERDUE_DAYS", "10"))
 # notification this long after is "missing" (61 days: DWP's allowance for late HMRC data).
 DWP_LATE_WEEKS = int(os.environ.get("DWP_LATE_WEEKS", "8"))
 DWP_MISSING_DAYS = int(os.environ.get("DWP_MISSING_DAYS", "61"))
+# A DWP file of more rows than this is applied by a background job, with its progress
+# shown, rather than in the request that confirms it (reconciliation.tasks).
+DWP_BACKGROUND_ROWS = int(os.environ.get("DWP_BACKGROUND_ROWS", "2000"))
 
 # Rows per page in lists; never more, whatever a request asks for.
 PAGE_SIZE = 25

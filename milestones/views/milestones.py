@@ -230,7 +230,7 @@ def _long(day: datetime.date) -> str:
 def forecast(request: HttpRequest) -> HttpResponse:
     """Projected milestone achievements per month for the next 12 months: the outcome
     payments to expect, by programme and team."""
-    result = forecast_of(visible_milestones(request.user), today=timezone.localdate())
+    result = forecast_of(teams_for(request.user), today=timezone.localdate())
     return render(
         request,
         "milestones/forecast.html",

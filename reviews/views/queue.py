@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from common.htmx import template_for
-from common.pagination import page_of
+from common.pagination import COUNT_LIMIT, page_of
 from common.redirects import safe_next
 from participants.access import teams_for
 from reviews.forms import QueueFilterForm
@@ -46,6 +46,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         template_for(request, "reviews/review_queue.html", "queue-results"),
         {
             "tabs": [(t, counts[t.key]) for t in TABS],
+            "count_limit": COUNT_LIMIT,
             "tab": tab,
             "tab_field": [("tab", tab)],
             "form": form,

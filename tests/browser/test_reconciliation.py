@@ -1,11 +1,14 @@
 """Reconciliation with DWP, end to end in Chromium with JavaScript on and off: the
 Supervisor uploads the demo's sample file, previews the states, applies it, links the
 unmatched row that surname and date of birth propose, and sees projected against
-DWP-confirmed on the participant's page."""
+DWP-confirmed on the participant's page; and a file too large for a request, applied by
+a job."""
+
+import re
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from participants.models import Participant
 from reconciliation.demo import SAMPLE_FILE
@@ -73,3 +76,30 @@ def test_a_supervisor_reconciles_the_sample_file(page, demo):
     outcome = panel.locator('tr[data-milestone="Job outcome"]')
     expect(outcome.locator("[data-confirmed]")).to_have_text("Not yet")
     expect(outcome.locator("[data-flags]")).to_contain_text("Missing")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_large_file_is_applied_by_a_job_followed_to_done(
+    browser: Browser, live_server, demo_db_worker, settings, javascript
+):
+    """More rows than DWP_BACKGROUND_ROWS: confirming starts a job (run by a real
+    db_worker), whose page follows it to Done and links back to the file's rows."""
+    settings.DWP_BACKGROUND_ROWS = 5
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
+    page = context.new_page()
+    sign_in(page, "supervisor")
+    page.goto("/dwp-notifications/upload/")
+    page.get_by_label("Notification file").set_input_files(str(SAMPLE_FILE))
+    page.get_by_role("button", name="Upload and check").click()
+
+    page.get_by_role("button", name="Apply 4 notifications").click()
+
+    expect(page).to_have_url(re.compile(r"/jobs/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Applying dwp-notifications.csv")
+    expect(page.get_by_role("heading", name="Done")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("13 rows.")).to_be_visible()
+    page.get_by_role("link", name="See the file's rows as applied").click()
+    expect(page.locator("[data-import-status]")).to_contain_text("Applied")
+    applied = NotificationImport.objects.get(status="applied")
+    assert (applied.applied_count, applied.row_count) == (4, 13)
+    context.close()

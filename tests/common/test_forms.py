@@ -1,9 +1,11 @@
+import re
+
 import pytest
 from django import forms
 from django.core import validators
 from django.template.loader import render_to_string
 
-from common.forms import MAX_ID, PlainTextForm, id_or_none
+from common.forms import MAX_ID, LongSelect, PlainTextForm, id_or_none
 from participants.forms import ParticipantForm
 from tests.factories import ParticipantFactory, UserFactory
 from tests.participants.helpers import participant_data
@@ -86,3 +88,24 @@ def test_a_participant_s_name_and_a_job_title_are_stored_without_them():
     assert job.is_valid(), job.errors
     assert named.cleaned_data["first_name"] == "Anne"
     assert job.instance.description == "Baker"
+
+
+@pytest.mark.parametrize("value", ["", "2", "3"])
+def test_a_long_select_writes_the_markup_of_djangos_select(value):
+    """The same options (values, labels escaped, the chosen one selected, groups) as
+    Django's own select, written without a template include per option."""
+    choices = [
+        ("", "All"),
+        ("1", "Amelia O'Brien"),
+        ("2", "Tom <b>& Jerry</b>"),
+        ("Former staff", [("3", "Seán Patel"), ("4", "Zoë Smith")]),
+    ]
+
+    def html(widget):
+        return re.sub(r"\s+", " ", widget.render("adviser", value, {"id": "id_adviser"}))
+
+    ours = html(LongSelect(choices=choices))
+
+    assert ours == html(forms.Select(choices=choices))
+    assert ours.count(" selected") == 1
+    assert "Tom &lt;b&gt;&amp; Jerry&lt;/b&gt;" in ours

@@ -7,12 +7,14 @@ import uuid
 import pytest
 from crontask import scheduler
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 import jobs.tasks
 import milestones.tasks
 import reviews.tasks
+import tracker_site.tasks
 from jobs.models import Job
 from tests.factories import (
     FinancialMilestoneFactory,
@@ -38,6 +40,9 @@ def test_the_schedule_holds_the_nightly_recalculation_the_digest_and_the_requeue
         ),
         "overdue_digest": "cron[month='*', day='*', day_of_week='mon-fri', hour='7', minute='0']",
         "prune_task_results": "cron[month='*', day='*', day_of_week='*', hour='3', minute='15']",
+        "refresh_planner_statistics": (
+            "cron[month='*', day='*', day_of_week='*', hour='3', minute='45']"
+        ),
         "requeue_stale": "cron[month='*', day='*', day_of_week='*', hour='*', minute='*/2']",
     }
 
@@ -49,6 +54,7 @@ def test_the_schedule_enqueues_the_tasks_themselves():
         "nightly_recalculation": milestones.tasks.nightly_recalculation.enqueue,
         "overdue_digest": reviews.tasks.overdue_digest.enqueue,
         "prune_task_results": jobs.tasks.prune_task_results.enqueue,
+        "refresh_planner_statistics": tracker_site.tasks.refresh_planner_statistics.enqueue,
         "requeue_stale": jobs.tasks.requeue_stale.enqueue,
     }
 
@@ -115,3 +121,20 @@ def test_prune_task_results_deletes_the_database_backends_old_finished_results(s
     assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {
         uuid.UUID(recent.id), uuid.UUID(queued.id),
     }  # fmt: skip
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's statistics (PostgreSQL's autovacuum)"
+)
+def test_refresh_planner_statistics_gives_sqlite_statistics_of_every_index():
+    """Without them SQLite may choose an index that a migration added over a better one."""
+    TrackerFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+
+    tracker_site.tasks.refresh_planner_statistics.call()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'trackers_tracker'")
+        analysed = {index for (index,) in cursor.fetchall()}
+    assert {"tracker_assignee_status", "tracker_review_queue"} <= analysed

@@ -4,10 +4,12 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from participants.models import AccessLogEntry
+from participants.access_log import Kind, export_recorded_by
+from participants.models import AccessLogEntry, Participant
 from tests.factories import ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +93,56 @@ def test_access_log_admin_is_read_only(client, north):
 
     entry.refresh_from_db()
     assert (entry.path, add.status_code) == ("/p/", 403)
+
+
+def _export_logged(user, participants, body=lambda: None) -> None:
+    ids = Participant.objects.filter(pk__in=[p.pk for p in participants]).values_list("pk")
+    with export_recorded_by(user, ids, url_name="milestones:export", path="/milestones/export/"):
+        body()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_logs_each_participant_once_while_its_file_is_written(north):
+    """On PostgreSQL, outside a transaction, by a connection of its own (committed by
+    itself); elsewhere after the file, in its transaction."""
+    user = UserFactory(teams=[north])
+    participants = ParticipantFactory.create_batch(3, team=north)
+    seen_while_writing = []
+
+    _export_logged(user, participants, lambda: seen_while_writing.append(True))
+
+    logged = AccessLogEntry.objects.filter(user=user, kind=Kind.EXPORTED)
+    assert seen_while_writing == [True]
+    assert sorted(logged.values_list("participant_id", flat=True)) == sorted(
+        p.pk for p in participants
+    )
+    assert set(logged.values_list("url_name", "path")) == {
+        ("milestones:export", "/milestones/export/")
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_whose_file_fails_says_so_and_logs_as_its_engine_allows(north):
+    user = UserFactory(teams=[north])
+    participants = ParticipantFactory.create_batch(2, team=north)
+
+    def fail():
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        _export_logged(user, participants, fail)
+
+    # On PostgreSQL the rows were read (and logged) as the file was being written; on
+    # SQLite the log comes after the file, so there is none.
+    logged = AccessLogEntry.objects.filter(user=user, kind=Kind.EXPORTED).count()
+    assert logged == (2 if connection.vendor == "postgresql" else 0)
+
+
+def test_an_export_inside_a_transaction_logs_in_it(north):
+    """A test's transaction, or a job's own: another connection could not see its rows."""
+    user = UserFactory(teams=[north])
+    participants = ParticipantFactory.create_batch(2, team=north)
+
+    _export_logged(user, participants)
+
+    assert AccessLogEntry.objects.filter(user=user, kind=Kind.EXPORTED).count() == 2

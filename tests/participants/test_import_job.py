@@ -5,7 +5,6 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.urls import reverse
 
-from jobs import runner
 from jobs.models import Job
 from jobs.runner import run_job
 from jobs.services import start_job
@@ -35,22 +34,32 @@ def queued_job(participant_import, user) -> Job:
     )
 
 
+def progress_seen_elsewhere(run) -> list[tuple]:
+    """The job's progress as another connection sees it, from inside a transaction."""
+    if not connection.in_atomic_block:
+        return []
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(
+                "SELECT progress_done, progress_total FROM jobs_job WHERE id = %s", [run.job.pk]
+            )
+            return [cursor.fetchone()]
+    finally:
+        other.close()
+
+
 def uploaded(user, count: int = 2, **values):
     text = referral_csv(*(referral(reference=f"RS-{n}", nino="", **values) for n in range(count)))
     return start_import(file_name="referrals.csv", content=text, uploaded_by=user)
 
 
-def test_import_job_imports_the_rows_reporting_progress(supervisor, north, programme, monkeypatch):
+def test_import_job_imports_the_rows_reporting_progress(
+    supervisor, north, programme, monkeypatch, on_progress
+):
     monkeypatch.setattr(imports, "BATCH_SIZE", 2)
-    monkeypatch.setattr(runner, "PROGRESS_EVERY", 0)
     written = []
-    progress = runner.JobRun.progress
-
-    def recording(self, done, total=None, **kwargs):
-        progress(self, done, total, **kwargs)
-        written.append((done, total))
-
-    monkeypatch.setattr(runner.JobRun, "progress", recording)
+    on_progress(lambda run, done, total: written.append((done, total)))
     participant_import = uploaded(supervisor, count=5)
     job = queued_job(participant_import, supervisor)
 
@@ -180,29 +189,14 @@ def test_import_job_query_count_does_not_depend_on_rows(
 
 @pytest.mark.django_db(transaction=True)
 def test_import_job_progress_is_seen_while_its_transaction_is_still_open(
-    supervisor, north, programme, monkeypatch
+    supervisor, north, programme, monkeypatch, on_progress
 ):
     """The import is all or nothing, in one transaction; its progress is committed as it
     goes, where the engine has more than one writer (PostgreSQL), so that the job's page
     sees it move. SQLite writes one transaction at a time: there it is seen at the end."""
     monkeypatch.setattr(imports, "BATCH_SIZE", 2)
-    monkeypatch.setattr(runner, "PROGRESS_EVERY", 0)
     seen = []
-    progress = runner.JobRun.progress
-
-    def looked_at_from_elsewhere(self, done, total=None, **kwargs):
-        progress(self, done, total, **kwargs)
-        if connection.in_atomic_block:
-            other = connections.create_connection(DEFAULT_DB_ALIAS)
-            with other.cursor() as cursor:
-                cursor.execute(
-                    "SELECT progress_done, progress_total FROM jobs_job WHERE id = %s",
-                    [self.job.pk],
-                )
-                seen.append(cursor.fetchone())
-            other.close()
-
-    monkeypatch.setattr(runner.JobRun, "progress", looked_at_from_elsewhere)
+    on_progress(lambda run, done, total: seen.extend(progress_seen_elsewhere(run)))
 
     # Committed, the job is enqueued, and the tests' task backend runs it there and then.
     job = queued_job(uploaded(supervisor, count=5), supervisor)

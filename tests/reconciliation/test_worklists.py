@@ -4,12 +4,13 @@ the user's teams, filtered, exported, and agreeing with the participant page's f
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from freezegun import freeze_time
 
 from milestones.models import ParticipantMilestone
 from reconciliation import worklists
+from reconciliation.models import ImportedRow
 from reconciliation.services import apply_import, preview_file
 from reconciliation.templatetags.reconciliation import comparisons
 from tests.factories import TeamFactory, TrackerFactory, UserFactory
@@ -75,12 +76,10 @@ def both_teams(supervisor):
 @freeze_time(TODAY)
 @pytest.mark.parametrize("slug", list(worklists.WORKLISTS))
 def test_each_worklist_holds_its_case_and_only_the_users_teams(slug, client, both_teams):
+    """For a North Compliance officer: the worklists, not the files."""
     _, north_cases, south_cases, north = both_teams
-    user = UserFactory(username="north.supervisor", teams=[north])
-    user.user_permissions.add(
-        Permission.objects.get(codename="use_front_end"),
-        Permission.objects.get(codename="import_notifications"),
-    )
+    user = UserFactory(username="north.compliance", teams=[north])
+    user.groups.add(Group.objects.get(name="Compliance officer"))
     client.force_login(user)
 
     page = client.get(reverse("reconciliation:worklist"), {"list": slug}).content.decode()
@@ -138,3 +137,70 @@ def test_worklist_queries_do_not_grow_with_rows(
     # team choices, the header's teams.
     with django_assert_num_queries(11):
         supervisor_client.get(reverse("reconciliation:worklist"), {"list": "late"})
+
+
+def test_a_compliance_officer_reaches_the_worklists_from_the_menu_but_not_the_files(
+    client, compliance
+):
+    client.force_login(compliance)
+
+    page = client.get(reverse("reconciliation:worklist")).content.decode()
+
+    assert '<a href="/dwp-notifications/worklists/" aria-current="page">DWP worklists</a>' in page
+    assert "DWP notifications</a>" not in page
+    assert client.get(reverse("reconciliation:imports")).status_code == 403
+    assert client.get(reverse("reconciliation:queue")).status_code == 403
+
+
+def conflict_row_of(participant) -> ImportedRow:
+    return ImportedRow.objects.get(state=ImportedRow.State.CONFLICT, participant=participant)
+
+
+@freeze_time(TODAY)
+def test_a_supervisor_closes_a_conflict_with_what_was_done_and_it_leaves_the_list(
+    supervisor_client, supervisor, both_teams
+):
+    _, north_cases, _, _ = both_teams
+    row = conflict_row_of(north_cases["conflicts"])
+    listed = supervisor_client.get(reverse("reconciliation:worklist"), {"list": "conflicts"})
+    url = reverse("reconciliation:resolve_conflict", args=[row.pk])
+    assert f'href="{url}"' in listed.content.decode()
+
+    response = supervisor_client.post(url, {"reason": "Start date corrected in PRaP."})
+
+    assert response["Location"] == reverse("reconciliation:worklist") + "?list=conflicts"
+    row.refresh_from_db()
+    assert (row.resolution, row.resolution_reason, row.resolved_by) == (
+        ImportedRow.Resolution.DISMISSED, "Start date corrected in PRaP.", supervisor,
+    )  # fmt: skip
+    assert row not in worklists.conflicts(supervisor)
+    assert worklists.counts(supervisor, today=TODAY)["conflicts"] == 1  # the South one
+
+
+def test_closing_a_conflict_needs_what_was_done(supervisor_client, both_teams):
+    _, north_cases, _, _ = both_teams
+    row = conflict_row_of(north_cases["conflicts"])
+
+    response = supervisor_client.post(
+        reverse("reconciliation:resolve_conflict", args=[row.pk]), {"reason": "  "}
+    )
+
+    assert response.status_code == 200
+    assert "Say what was done about the conflict." in response.content.decode()
+    row.refresh_from_db()
+    assert row.resolution == ""
+
+
+def test_a_conflict_of_another_team_or_closed_already_is_not_found(client, both_teams):
+    _, north_cases, south_cases, north = both_teams
+    user = UserFactory(username="north.supervisor", teams=[north])
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["use_front_end", "import_notifications"])
+    )
+    client.force_login(user)
+    closed = conflict_row_of(north_cases["conflicts"])
+    ImportedRow.objects.filter(pk=closed.pk).update(resolution=ImportedRow.Resolution.DISMISSED)
+
+    for row in (conflict_row_of(south_cases["conflicts"]), closed):
+        response = client.get(reverse("reconciliation:resolve_conflict", args=[row.pk]))
+        assert response.status_code == 404

@@ -94,9 +94,10 @@ reconciliation:import_detail        login/login  403/403  403/403      403/403  
 reconciliation:queue                login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
 reconciliation:queue_export         login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
 reconciliation:resolve              login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=imported_row
-reconciliation:worklist             login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
-reconciliation:worklist_export      login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
+reconciliation:worklist             login/login  403/403  403/403      200/405     200/405     admin/admin  login/login
+reconciliation:worklist_export      login/login  403/403  403/403      200/405     200/405     admin/admin  login/login
 reconciliation:payments             login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=milestone
+reconciliation:resolve_conflict     login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=conflict_row
 """
 
 # Every URL of the admin site is answered by the admin itself (staff status, then each

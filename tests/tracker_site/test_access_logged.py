@@ -9,6 +9,8 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from participants.models import AccessLogEntry
+from reconciliation.models import ImportedRow
+from reconciliation.services import apply_import, preview_file, standard_mapping
 from tests.factories import (
     EvidenceDocumentFactory,
     ParticipantMilestoneFactory,
@@ -48,6 +50,7 @@ ONE_PARTICIPANT = {
     ),
     "milestones:claim": (lambda o: {"pk": o["m"].pk}, Kind.VIEWED),
     "reconciliation:payments": (lambda o: {"pk": o["m"].pk}, Kind.VIEWED),
+    "reconciliation:resolve_conflict": (lambda o: {"pk": o["c"].pk}, Kind.VIEWED),
     "reviews:detail": (lambda o: {"pk": o["t"].pk}, Kind.VIEWED),
     "subject_access_export": (lambda o: {"pk": o["p"].pk}, Kind.SUBJECT_ACCESS),
 }
@@ -99,7 +102,30 @@ def objects(north, media_root):
         "t": document.tracker,
         "d": document,
         "m": ParticipantMilestoneFactory(participant=participant),
+        "c": conflict_of(participant),
     }
+
+
+def conflict_of(participant) -> ImportedRow:
+    """A conflicting row of an applied DWP file, for the participant."""
+    user = UserFactory()
+    notification_import = apply_import(
+        preview_file(
+            data=b"po_number,notification_type,date_created,notification_date\r\n"
+            b"PO000001,Earnings outcome,2025-05-10,2025-05-02\r\n",
+            file_name="rte.csv",
+            mapping=standard_mapping(),
+            uploaded_by=user,
+        ),
+        applied_by=user,
+    )
+    return ImportedRow.objects.create(
+        notification_import=notification_import,
+        line=3,
+        raw={},
+        state=ImportedRow.State.CONFLICT,
+        participant=participant,
+    )
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """manage.py seed_scale: the same data on every run, with the skew and the search index."""
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from milestones.models import ParticipantMilestone
 from milestones.recalculation import recalculate
 from organisations.models import Contact, Organisation
 from participants.models import Participant
+from programmes.models import Programme
 from tracker_site.management.commands.seed_scale import TODAY
 from trackers.models import EvidenceDocument, Tracker
 
@@ -117,3 +119,32 @@ def test_seed_scale_refuses_a_database_with_participants():
         call_command("seed_scale", "--participants", "300", "--reuse", stdout=StringIO())
     assert "Reusing the seed of 200" in seed("--reuse")
     assert Participant.objects.count() == SIZE
+
+
+def test_seed_scale_can_put_everyone_on_a_programme_of_more_milestones():
+    """For the export of a million participant milestones: 250,000 participants × 4."""
+    seed("--milestone-share", "1", "--milestones", "4")
+
+    restart = Programme.objects.get(milestones_enabled=True)
+    assert list(restart.financial_milestones.values_list("name", "amount")) == [
+        ("Lower earnings milestone", Decimal("2539.68")),
+        ("Job outcome", Decimal("5079.36")),
+        ("Sustained earnings 1", Decimal("6079.36")),
+        ("Sustained earnings 2", Decimal("7079.36")),
+    ]
+    assert Participant.objects.filter(programme=restart).count() == SIZE
+    earnings = ParticipantMilestone.objects.filter(kind=ParticipantMilestone.Kind.EARNINGS)
+    assert earnings.count() == 4 * SIZE
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--milestone-share", "1.5"], "--milestone-share must be from 0 to 1."),
+        (["--milestones", "0"], "--milestones must be from 1 to 20."),
+    ],
+)
+def test_seed_scale_refuses_shares_and_counts_out_of_range(args, message):
+    with pytest.raises(CommandError, match=message):
+        seed(*args)
+    assert not Participant.objects.exists()

@@ -15,6 +15,7 @@ from jobs.models import Job
 from milestones.models import ParticipantMilestone
 from organisations.models import Contact
 from participants.imports import COLUMNS, start_import
+from reconciliation.models import ImportedRow
 from reconciliation.services import apply_import, preview_file, standard_mapping
 from reviews.models import ClaimExport, QaSample, QaSampleItem, ReviewReason
 from tests.factories import (
@@ -86,6 +87,17 @@ def build_world() -> dict:
         ),
         applied_by=users["supervisor"],
     )
+    imported_row = notification_import.rows.get()
+    # And a row of it that contradicts what the North participant's tracker holds.
+    conflict_row = ImportedRow.objects.create(
+        notification_import=notification_import,
+        line=3,
+        raw={"po_number": "PO000002"},
+        po_number="PO000002",
+        state=ImportedRow.State.CONFLICT,
+        message="The notification is dated before the participant's start.",
+        participant=participant,
+    )
     sample = QaSample.objects.create(
         drawn_by=users["supervisor"], percent=Decimal(100), seed=1, population=1
     )
@@ -123,7 +135,8 @@ def build_world() -> dict:
         ),
         "job": _done_export(users["admin"]),
         "notification_import": notification_import,
-        "imported_row": notification_import.rows.get(),
+        "imported_row": imported_row,
+        "conflict_row": conflict_row,
         "sample": sample,
         "sample_item": QaSampleItem.objects.create(sample=sample, tracker=tracker),
         "review_reason": ReviewReason.objects.create(code="unreadable", label="Unreadable"),

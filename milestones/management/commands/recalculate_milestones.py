@@ -1,13 +1,16 @@
 """Recalculate every participant's stored milestones from their trackers.
 
 Run nightly (statuses move on as days pass: Projected becomes Achieved) and after bulk
-changes. Prints progress and the throughput in rows written per second.
+changes; over every participant it then counts the forecast again from the milestones
+(``milestones.forecast_days.rebuild``), as the nightly task does. Prints progress and the
+throughput in rows written per second.
 """
 
 import time
 
 from django.core.management.base import BaseCommand
 
+from milestones import forecast_days
 from milestones.recalculation import recalculate
 from participants.models import Participant
 
@@ -32,6 +35,8 @@ class Command(BaseCommand):
 
         changes = recalculate(participants, progress=progress)
         seconds = max(time.perf_counter() - started, 1e-9)
+        if not programme:
+            forecast_days.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Recalculated {total:,} participant{'' if total == 1 else 's'} in {seconds:.1f} s: "

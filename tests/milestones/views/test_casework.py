@@ -600,8 +600,8 @@ def test_tracker_create_with_recalculation_query_count_is_constant(
 
     # Of these, the recalculation: a savepoint, the participant with its programme, the
     # programme's milestones, the trackers, the stored rows, the update and its history
-    # rows, and the release.
-    with django_assert_num_queries(64):
+    # rows, the forecast's counts, and the release.
+    with django_assert_num_queries(65):
         response = administrator_client.post(
             create_url(participant), data | {"documents": [pdf_upload()]}
         )

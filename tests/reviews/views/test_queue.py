@@ -40,6 +40,25 @@ def test_review_queue_shows_my_trackers_with_the_tab_counts(compliance_client, c
     )
 
 
+def test_a_tab_past_the_count_limit_says_so_without_counting_them_all(
+    compliance_client, north, monkeypatch
+):
+    monkeypatch.setattr("common.pagination.COUNT_LIMIT", 2)
+    monkeypatch.setattr("reviews.views.queue.COUNT_LIMIT", 2)
+    participant = ParticipantFactory(team=north)
+    TrackerFactory.create_batch(4, participant=participant, status="in_review")
+    TrackerFactory(participant=participant, status="info_requested")
+
+    response = compliance_client.get(QUEUE_URL)
+
+    assert dict((tab.key, count) for tab, count in response.context["tabs"]) == {
+        "mine": 0, "unassigned": 3, "info": 1, "overdue": 0, "decided": 0,
+    }  # fmt: skip
+    page = response.content.decode()
+    assert 'Unassigned <span class="tabs__count">2+</span>' in page
+    assert 'Info requested <span class="tabs__count">1</span>' in page
+
+
 @pytest.mark.parametrize(
     ("tab", "expected"), [("unassigned", ["Nobody's"]), ("info", ["Waiting"]), ("nonsense", [])]
 )
@@ -117,7 +136,8 @@ def test_review_queue_query_count_is_constant(
         rows, participant=participant, status="in_review", assignee=compliance
     )
 
-    with django_assert_num_queries(10):
+    # (the tab counts are a query a tab)
+    with django_assert_num_queries(14):
         response = compliance_client.get(QUEUE_URL)
 
     assert len(response.context["page"].rows) == rows

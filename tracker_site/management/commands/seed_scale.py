@@ -85,6 +85,16 @@ STATUSES = [  # review status, weight
 ]
 
 
+def _milestones(count: int) -> list[tuple[str, Decimal]]:
+    """The first ``count`` milestones: the two of MILESTONES, then sustained-earnings ones
+    above the job outcome."""
+    extra = [
+        (f"Sustained earnings {n}", MILESTONES[-1][1] + 1000 * n)
+        for n in range(1, count - len(MILESTONES) + 1)
+    ]
+    return (MILESTONES + extra)[:count]
+
+
 def sizes(participants: int, documents_per_tracker: float) -> dict[str, int]:
     counts = {name: round(participants * share) for name, share in PER_PARTICIPANT.items()}
     counts["participants"] = participants
@@ -106,6 +116,19 @@ class Command(BaseCommand):
             default=2,
             help="Evidence documents (metadata only) per tracker; 10 makes the 1M of §D.",
         )
+        parser.add_argument(
+            "--milestone-share",
+            type=float,
+            default=MILESTONE_SHARE,
+            help="The share of participants on the programme with milestones (0 to 1).",
+        )
+        parser.add_argument(
+            "--milestones",
+            type=int,
+            default=len(MILESTONES),
+            help="Financial milestones of that programme: at 250,000 participants, "
+            "--milestone-share 1 --milestones 4 makes 1M participant milestones.",
+        )
         either = parser.add_mutually_exclusive_group()
         either.add_argument(
             "--force", action="store_true", help="Empty the database (flush) first."
@@ -121,6 +144,11 @@ class Command(BaseCommand):
             raise CommandError("Seed at least 10 participants.")
         if documents_per_tracker < 0:
             raise CommandError("--documents-per-tracker cannot be negative.")
+        if not 0 <= options["milestone_share"] <= 1:
+            raise CommandError("--milestone-share must be from 0 to 1.")
+        if not 1 <= options["milestones"] <= 20:
+            raise CommandError("--milestones must be from 1 to 20.")
+
         existing = Participant.objects.count()
         if existing and options["reuse"]:
             seeded = Participant.objects.filter(reference__startswith=REFERENCE_PREFIX).count()
@@ -139,7 +167,12 @@ class Command(BaseCommand):
         if options["force"]:
             call_command("flush", interactive=False, verbosity=0)
         started = time.perf_counter()
-        Seeder(sizes(participants, documents_per_tracker), self.stdout.write).run()
+        Seeder(
+            sizes(participants, documents_per_tracker),
+            self.stdout.write,
+            milestone_share=options["milestone_share"],
+            milestones=_milestones(options["milestones"]),
+        ).run()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {participants:,} participants in {time.perf_counter() - started:.1f} s."
@@ -151,9 +184,18 @@ class Seeder:
     """Builds the rows in a fixed order from one random generator, so the same size
     gives the same rows."""
 
-    def __init__(self, counts: dict[str, int], write) -> None:
+    def __init__(
+        self,
+        counts: dict[str, int],
+        write,
+        *,
+        milestone_share: float = MILESTONE_SHARE,
+        milestones: list[tuple[str, Decimal]] = MILESTONES,
+    ) -> None:
         self.counts = counts
         self.write = write
+        self.milestone_share = milestone_share
+        self.milestone_amounts = milestones
         self.rng = random.Random(SEED)
         self.started = time.perf_counter()
 
@@ -233,7 +275,7 @@ class Seeder:
             milestones_enabled=True,
             scheme=Programme.Scheme.DWP_RESTART,
         )
-        for position, (name, amount) in enumerate(MILESTONES, start=1):
+        for position, (name, amount) in enumerate(self.milestone_amounts, start=1):
             FinancialMilestone.objects.create(
                 programme=self.restart, position=position, name=name, amount=amount
             )
@@ -319,7 +361,7 @@ class Seeder:
                 nino=f"AB{number:06d}{'ABCD'[number % 4]}" if rng.random() < 0.9 else "",
                 postcode=self.postcode(),
                 email=f"participant{number}@example.com" if rng.random() < 0.6 else "",
-                programme=self.restart if rng.random() < MILESTONE_SHARE else self.other,
+                programme=self.restart if rng.random() < self.milestone_share else self.other,
                 programme_start_date=first_start + datetime.timedelta(days=rng.randrange(span)),
                 team=self.teams[number % len(self.teams)],
                 adviser=adviser,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('milestones', '0002_admin_order_index'),
+        ('milestones', '0004_forecast_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
