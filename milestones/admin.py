@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin_forms import IdAutocompleteAdmin
 from common.admin_lists import LargeTableAdmin
-from milestones.models import ParticipantMilestone
+from milestones.models import ClaimAttempt, ParticipantMilestone
 
 
 @admin.register(ParticipantMilestone)
@@ -30,6 +30,22 @@ class ParticipantMilestoneAdmin(IdAutocompleteAdmin, LargeTableAdmin, SimpleHist
         "weeks_left",
         "calculated_on",
     ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ClaimAttempt)
+class ClaimAttemptAdmin(IdAutocompleteAdmin, SimpleHistoryAdmin):
+    """Corrections only: a claim and PRaP's answer are recorded on the claim page, whose
+    services keep the milestone's claim status and the attempts allowed in step."""
+
+    list_display = ["milestone", "submitted_on", "outcome", "outcome_recorded_on", "recorded_by"]
+    list_filter = ["outcome"]
+    list_select_related = ["milestone", "milestone__participant", "recorded_by"]
+    search_fields = ["=milestone__participant__reference", "=milestone__participant__nino"]
+    search_help_text = "A participant's reference or National Insurance number."
+    autocomplete_fields = ["milestone", "recorded_by"]
 
     def has_add_permission(self, request):
         return False

@@ -1,4 +1,5 @@
-"""The Milestones page filters and the claim form."""
+"""The Milestones page filters, the claim form and a self-employed outcome's PRaP claim
+forms."""
 
 import dataclasses
 import datetime
@@ -7,9 +8,9 @@ from django import forms
 from django.db import models
 from django.db.models import Q
 
-from common.forms import DateField, FilterChoiceField
+from common.forms import DateField, FilterChoiceField, PlainTextForm
 from common.pagination import Keyset
-from milestones.models import ParticipantMilestone
+from milestones.models import ClaimAttempt, ParticipantMilestone
 from programmes.models import Programme
 
 
@@ -128,4 +129,72 @@ class ClaimForm(forms.ModelForm):
             "paid_date"
         ):
             self.add_error("paid_date", "Enter the date it was paid.")
+        return cleaned
+
+
+def _not_after(today: datetime.date, noun: str):
+    def check(value: datetime.date | None) -> None:
+        if value and value > today:
+            raise forms.ValidationError(f"{noun} must be today or in the past.")
+
+    return check
+
+
+class ClaimSubmissionForm(forms.Form):
+    """A claim submitted in PRaP. What the rules refuse (the deadline, the attempts left)
+    is the service's to say; the form checks only that it is a date already passed."""
+
+    submitted_on = DateField(label="Submitted in PRaP on", noun="The date it was submitted")
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["submitted_on"]
+        field.initial = today
+        field.validators.append(_not_after(today, "The date it was submitted"))
+
+
+class ClaimOutcomeForm(PlainTextForm, forms.Form):
+    outcome = forms.ChoiceField(
+        label="What PRaP made of the claim",
+        choices=[
+            (ClaimAttempt.Outcome.ACCEPTED, ClaimAttempt.Outcome.ACCEPTED.label),
+            (ClaimAttempt.Outcome.FAILED, ClaimAttempt.Outcome.FAILED.label),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether PRaP accepted the claim or it failed.",
+            "invalid_choice": "Choose Accepted or Failed.",
+        },
+    )
+    failure_reason = forms.CharField(
+        label="Reason it failed",
+        required=False,
+        max_length=2000,
+        help_text="As PRaP gives it. Needed when the claim failed.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Reason must be %(limit_value)d characters or fewer."},
+    )
+    recorded_on = DateField(
+        label="PRaP answered on",
+        noun="The date PRaP answered",
+        error_messages={"required": "Enter the date PRaP answered."},
+    )
+
+    def __init__(self, *args, today: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["recorded_on"]
+        field.initial = today
+        field.validators.append(_not_after(today, "The date PRaP answered"))
+        # Required when the claim failed, which clean() checks.
+        self.fields["failure_reason"].conditionally_required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        failed = cleaned.get("outcome") == ClaimAttempt.Outcome.FAILED
+        if (
+            failed
+            and not cleaned.get("failure_reason", "").strip()
+            and "failure_reason" not in self.errors
+        ):
+            self.add_error("failure_reason", "Enter the reason PRaP gave for the claim failing.")
         return cleaned

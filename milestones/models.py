@@ -4,10 +4,13 @@
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from milestones import claim_rules
 from programmes.models import FinancialMilestone
 
 
@@ -39,7 +42,8 @@ class ParticipantMilestone(models.Model):
     """The projection for one participant and one milestone, stored so that lists ("due in
     the next 30 days", "ready to claim") are one indexed query. The projection fields are
     written only by ``milestones.recalculation``; the claim fields only by
-    ``milestones.services.record_claim``."""
+    ``milestones.services`` (``record_claim``, and a PRaP claim's outcome for a
+    self-employed one)."""
 
     class Kind(models.TextChoices):
         EARNINGS = "earnings", "Earnings"
@@ -114,6 +118,75 @@ class ParticipantMilestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.get_status_display()}"
+
+    @property
+    def achieved_on(self) -> datetime.date | None:
+        """The day the outcome was achieved: its projected date, once Achieved or Verified."""
+        if self.status in (self.Status.ACHIEVED, self.Status.VERIFIED):
+            return self.projected_date
+        return None
+
+    def claim_window(self, *, today: datetime.date) -> claim_rules.ClaimWindow | None:
+        """When an achieved self-employed outcome must be claimed in PRaP by; None for
+        the rest (employed outcomes are not claimed)."""
+        if self.kind != self.Kind.SELF_EMPLOYMENT or self.achieved_on is None:
+            return None
+        return claim_rules.claim_window(achieved_on=self.achieved_on, today=today)
+
+
+class ClaimAttempt(models.Model):
+    """One submission of a self-employed outcome's claim in PRaP and what PRaP made of it.
+    Written only by ``milestones.services`` (``submit_claim``, ``record_claim_outcome``),
+    which allow at most ``claim_rules.SELF_EMPLOYED_CLAIM_ATTEMPTS`` per milestone."""
+
+    class Outcome(models.TextChoices):
+        PENDING = claim_rules.Outcome.PENDING, "Pending"
+        ACCEPTED = claim_rules.Outcome.ACCEPTED, "Accepted"
+        FAILED = claim_rules.Outcome.FAILED, "Failed"
+
+    # The recalculation deletes the milestones it no longer wants, and their attempts
+    # first (milestones.recalculation); their history keeps what was claimed.
+    milestone = models.ForeignKey(
+        ParticipantMilestone, on_delete=models.CASCADE, related_name="claim_attempts"
+    )
+    submitted_on = models.DateField("submitted in PRaP on")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome, default=Outcome.PENDING)
+    failure_reason = models.TextField(
+        blank=True, help_text="What PRaP gave as the reason the claim failed."
+    )
+    outcome_recorded_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submitted_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(outcome="failed") | ~Q(failure_reason=""),
+                name="claim_attempt_failure_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="pending", outcome_recorded_on__isnull=True)
+                | (~Q(outcome="pending") & Q(outcome_recorded_on__isnull=False)),
+                name="claim_attempt_outcome_dated",
+            ),
+            # One claim in PRaP at a time, and none after one is accepted.
+            models.UniqueConstraint(
+                fields=["milestone"],
+                condition=Q(outcome__in=["pending", "accepted"]),
+                name="one_open_or_accepted_claim_attempt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Claim submitted {self.submitted_on:%-d %b %Y}: {self.get_outcome_display()}"
+
+    def clean(self) -> None:
+        if self.outcome == self.Outcome.FAILED and not self.failure_reason.strip():
+            raise ValidationError({"failure_reason": "Enter the reason PRaP gave."})
 
 
 class ForecastDay(models.Model):

@@ -27,7 +27,7 @@ from django.utils import timezone
 from common.bulk_history import delete_with_history, insert_with_history, upsert_with_history
 from milestones import forecast_days
 from milestones.forecast_days import ForecastChanges
-from milestones.models import ParticipantMilestone
+from milestones.models import ClaimAttempt, ParticipantMilestone
 from participants.models import Participant
 from programmes.models import FinancialMilestone, Programme
 from programmes.projection import Job, Period, Projection, project, project_self_employment
@@ -378,9 +378,17 @@ def _values(name: str, projection: Projection, kind: str, *, verified: bool) -> 
 def _apply(changes: Changes) -> None:
     """Write the changes in bulk, each row with its history row."""
     if changes.delete:
+        _delete_claim_attempts(changes.delete)
         delete_with_history(changes.delete, Stored, batch_size=BATCH)
     if changes.create:
         insert_with_history(changes.create, Stored, batch_size=BATCH)
     if changes.update:
         upsert_with_history(changes.update, Stored, SAVED_FIELDS, batch_size=BATCH)
     forecast_days.apply(changes.forecast)
+
+
+def _delete_claim_attempts(milestones: Sequence[int]) -> None:
+    """Delete the PRaP claim attempts of milestones about to go (their history keeps
+    them): the bulk delete of the milestones runs no cascade."""
+    for start in range(0, len(milestones), BATCH):
+        ClaimAttempt.objects.filter(milestone__in=milestones[start : start + BATCH]).delete()

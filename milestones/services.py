@@ -1,6 +1,7 @@
 """Writes that move participants' milestones: each makes the lower layer's write and
 recalculates the milestones it moves, in one transaction, so that every page shows the
-new projection as soon as the save is done.
+new projection as soon as the save is done. Also the claims of milestones: their claim
+status and payment, and a self-employed outcome's claims in PRaP.
 
 Views call these, never the lower services directly, for any change to a tracker, to a
 participant's programme, team or programme start, or to a programme's milestones. They
@@ -18,8 +19,8 @@ import programmes.services
 import trackers.services
 from jobs.models import Job
 from jobs.services import start_job
-from milestones import forecast_days
-from milestones.models import ParticipantMilestone
+from milestones import claim_rules, forecast_days
+from milestones.models import ClaimAttempt, ParticipantMilestone
 from milestones.recalculation import recalculate, recalculate_participant
 from milestones.tasks import recalculate_programme
 from participants.models import Participant
@@ -152,3 +153,87 @@ def record_claim(
     milestone.full_clean()
     milestone.save(update_fields=["claim_status", "paid_date", "payment_reference"])
     return milestone
+
+
+class ClaimRefused(Exception):
+    """The PRaP claim cannot be recorded; the message says why, for the member of staff."""
+
+
+@transaction.atomic
+def submit_claim(
+    *,
+    milestone: ParticipantMilestone,
+    submitted_on: datetime.date,
+    recorded_by: AbstractBaseUser,
+) -> ClaimAttempt:
+    """Record that a self-employed outcome's claim was submitted in PRaP on
+    ``submitted_on``: a Pending attempt (the milestone's history is untouched until PRaP
+    answers). Refused (ClaimRefused, nothing written) as ``claim_rules.submission_refusal``
+    says: not a self-employed outcome, not Verified, already accepted, one still pending,
+    no attempts left, or outside the 90 days after achievement."""
+    # Locked, so that two people recording at once cannot both use the last attempt.
+    current = ParticipantMilestone.objects.select_for_update().get(pk=milestone.pk)
+    outcomes = list(current.claim_attempts.values_list("outcome", flat=True))
+    refused = claim_rules.submission_refusal(
+        claim_rules.Claimable(
+            self_employment=current.kind == ParticipantMilestone.Kind.SELF_EMPLOYMENT,
+            verified=current.status == ParticipantMilestone.Status.VERIFIED,
+            achieved_on=current.achieved_on,
+            outcomes=outcomes,
+        ),
+        submitted_on=submitted_on,
+    )
+    if refused:
+        raise ClaimRefused(refused)
+    attempt = ClaimAttempt(milestone=current, submitted_on=submitted_on, recorded_by=recorded_by)
+    attempt._history_user = recorded_by
+    attempt.full_clean()
+    attempt.save()
+    return attempt
+
+
+# The claim status each outcome from PRaP gives the milestone.
+CLAIM_STATUS = {
+    ClaimAttempt.Outcome.ACCEPTED: ParticipantMilestone.ClaimStatus.CLAIMED,
+    ClaimAttempt.Outcome.FAILED: ParticipantMilestone.ClaimStatus.REJECTED,
+}
+
+
+@transaction.atomic
+def record_claim_outcome(
+    *,
+    attempt: ClaimAttempt,
+    outcome: str,
+    failure_reason: str = "",
+    recorded_on: datetime.date,
+    recorded_by: AbstractBaseUser,
+) -> ClaimAttempt:
+    """Record what PRaP made of a pending claim: Accepted makes the milestone Claimed;
+    Failed (with PRaP's reason) makes it Rejected, and another claim may be submitted
+    while attempts are left. Both are kept in the attempt's and the milestone's history.
+    Refused (ClaimRefused) when the attempt's outcome is already recorded or
+    ``recorded_on`` is before its submission."""
+    current = (
+        ClaimAttempt.objects.select_for_update().select_related("milestone").get(pk=attempt.pk)
+    )
+    if current.outcome != ClaimAttempt.Outcome.PENDING:
+        raise ClaimRefused(
+            f"PRaP's answer to this claim was already recorded: {current.get_outcome_display()}."
+        )
+    if recorded_on < current.submitted_on:
+        raise ClaimRefused(
+            "PRaP cannot have answered before the claim was submitted, on "
+            f"{current.submitted_on.day} {current.submitted_on:%B %Y}."
+        )
+    current.outcome = outcome
+    current.failure_reason = failure_reason if outcome == ClaimAttempt.Outcome.FAILED else ""
+    current.outcome_recorded_on = recorded_on
+    current._history_user = recorded_by
+    current.full_clean()
+    current.save(update_fields=["outcome", "failure_reason", "outcome_recorded_on"])
+    milestone = current.milestone
+    milestone.claim_status = CLAIM_STATUS[outcome]
+    milestone._history_user = recorded_by
+    milestone.full_clean()
+    milestone.save(update_fields=["claim_status"])
+    return current

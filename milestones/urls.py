@@ -8,6 +8,12 @@ urlpatterns = [
     path("milestones/export/", milestones.milestone_export, name="export"),
     path("milestones/forecast/", milestones.forecast, name="forecast"),
     path("milestones/<int:pk>/claim/", milestones.milestone_claim, name="claim"),
+    path("milestones/<int:pk>/claim/attempts/", milestones.claim_submit, name="claim_submit"),
+    path(
+        "milestones/<int:pk>/claim/attempts/<int:attempt_pk>/outcome/",
+        milestones.claim_outcome,
+        name="claim_outcome",
+    ),
     path("milestones/programmes/", programmes.programme_list, name="programme_list"),
     path("milestones/programmes/new/", programmes.programme_create, name="programme_create"),
     path("milestones/programmes/<int:pk>/", programmes.programme_edit, name="programme_edit"),

@@ -70,6 +70,7 @@ ROLES: dict[str, list[str]] = {
         *_crud("programmes", "minimumwagerate", VIEW, ADD, CHANGE),
         *_crud("programmes", "financialmilestone", VIEW, ADD, CHANGE),
         *_crud("milestones", "participantmilestone", VIEW, CHANGE),
+        *_crud("milestones", "claimattempt", VIEW, CHANGE),
         *_crud("trackers", "tracker", VIEW, ADD, CHANGE),
         *_crud("trackers", "evidencedocument", VIEW, CHANGE),
         *_crud("reviews", "reviewreason", VIEW, ADD, CHANGE),

@@ -22,7 +22,11 @@ REQUIREMENTS = [
     ("job", "A contract, offer letter or employer confirmation",
      ["contract", "offer_letter", "employer_confirmation"]),
     ("job", "At least one payslip", ["payslip"]),
-    ("self_employment", "Proof of self-employment", ["self_assessment"]),
+    # No DWP list for self-employment: what reconciliation.md §3 gives (cf. HMRC CCM6790).
+    ("self_employment", "HMRC registration or Unique Taxpayer Reference (UTR)",
+     ["hmrc_registration", "self_assessment"]),
+    ("self_employment", "Trading records or invoices", ["trading_records"]),
+    ("self_employment", "Bank statements showing the business's takings", ["bank_statement"]),
 ]  # fmt: skip
 
 

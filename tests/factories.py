@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from milestones import forecast_days
-from milestones.models import ParticipantMilestone
+from milestones.models import ClaimAttempt, ParticipantMilestone
 from organisations.models import Address, Organisation, PostcodeAddress
 from participants.models import Participant, Team
 from programmes.models import FinancialMilestone, Programme
@@ -188,6 +188,30 @@ class ParticipantMilestoneFactory(factory.django.DjangoModelFactory):
         the row, made past the services, is not)."""
         if create:
             forecast_days.count([milestone])
+
+
+class SelfEmploymentMilestoneFactory(ParticipantMilestoneFactory):
+    """A self-employed outcome achieved 10 days ago and Verified: ready to claim in PRaP."""
+
+    kind = ParticipantMilestone.Kind.SELF_EMPLOYMENT
+    name = "Self-employment (26 weeks)"
+    amount = None
+    projected_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=10)
+    )
+    weeks_left = 0
+    status = ParticipantMilestone.Status.VERIFIED
+
+
+class ClaimAttemptFactory(factory.django.DjangoModelFactory):
+    """A claim submitted in PRaP, still Pending."""
+
+    class Meta:
+        model = ClaimAttempt
+
+    milestone = factory.SubFactory(SelfEmploymentMilestoneFactory)
+    submitted_on = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SubFactory(UserFactory)
 
 
 class JobFactory(factory.django.DjangoModelFactory):

@@ -179,6 +179,10 @@ class EvidenceDocument(models.Model):
         OFFER_LETTER = "offer_letter", "Offer letter"
         EMPLOYER_CONFIRMATION = "employer_confirmation", "Employer confirmation"
         SELF_ASSESSMENT = "self_assessment", "Self-assessment"
+        # What a self-employed outcome is evidenced with (reviews.defaults).
+        HMRC_REGISTRATION = "hmrc_registration", "HMRC registration or UTR"
+        TRADING_RECORDS = "trading_records", "Trading records or invoices"
+        BANK_STATEMENT = "bank_statement", "Bank statement"
         OTHER = "other", "Other"
 
     tracker = models.ForeignKey(Tracker, on_delete=models.PROTECT, related_name="documents")

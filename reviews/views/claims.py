@@ -47,6 +47,7 @@ def mark_claimed(request: HttpRequest) -> HttpResponse:
 def _worklist(request: HttpRequest, mark_form: MarkClaimedForm) -> HttpResponse:
     form = ClaimFilterForm(request.GET or None, teams=teams_for(request.user))
     page, query = page_of(request, form.filter(claims.ready_to_claim(request.user)))
+    today = timezone.localdate()
     exports = claims.claim_exports_for(request.user).select_related("created_by")
     return render(
         request,
@@ -54,6 +55,8 @@ def _worklist(request: HttpRequest, mark_form: MarkClaimedForm) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            # Each row with when it must be claimed in PRaP by (self-employed outcomes).
+            "rows": [(milestone, milestone.claim_window(today=today)) for milestone in page.rows],
             "query": query,
             "mark_form": mark_form,
             "selected": mark_form["milestones"].value() or [],

@@ -218,9 +218,10 @@ def test_recalculate_queries_do_not_grow_with_the_participants(
     Tracker.objects.filter(type=Tracker.Type.SELF_EMPLOYMENT).delete()
 
     # The ids; savepoint; participants with their programmes; financial milestones;
-    # trackers; stored rows; delete's history and delete; insert and its history; upsert
-    # and its history; the forecast's counts; release.
-    with django_assert_num_queries(14):
+    # trackers; stored rows; the deleted rows' claim attempts (none); delete's history and
+    # delete; insert and its history; upsert and its history; the forecast's counts;
+    # release.
+    with django_assert_num_queries(15):
         changes = recalculate(Participant.objects.all(), today=datetime.date(2025, 3, 1))
 
     assert (len(changes.create), len(changes.update), len(changes.delete)) == (

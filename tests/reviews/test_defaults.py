@@ -18,7 +18,9 @@ def test_load_defaults_fills_empty_tables():
     assert list(EvidenceRequirement.objects.values_list("tracker_type", "kinds")) == [
         ("job", ["contract", "offer_letter", "employer_confirmation"]),
         ("job", ["payslip"]),
-        ("self_employment", ["self_assessment"]),
+        ("self_employment", ["hmrc_registration", "self_assessment"]),
+        ("self_employment", ["trading_records"]),
+        ("self_employment", ["bank_statement"]),
     ]
 
 
@@ -30,4 +32,8 @@ def test_load_defaults_never_overwrites_what_an_administrator_changed():
     load_defaults()
 
     assert list(ReviewReason.objects.values_list("code", "label")) == [("other", "Something else")]
-    assert EvidenceRequirement.objects.get(tracker_type="self_employment").kinds == ["other"]
+    assert list(
+        EvidenceRequirement.objects.filter(tracker_type="self_employment").values_list(
+            "kinds", flat=True
+        )
+    ) == [["other"], ["other"], ["other"]]

@@ -116,7 +116,7 @@ def test_decide_approve_is_refused_while_a_required_item_is_missing(
     assert (tracker.status, Decision.objects.count()) == (Tracker.Status.IN_REVIEW, 0)
 
 
-def test_decide_approve_of_self_employment_needs_proof_of_self_employment(
+def test_decide_approve_of_self_employment_needs_hmrc_registration_trading_records_and_bank(
     participant, administrator, compliance, media_root
 ):
     tracker = TrackerFactory(
@@ -124,13 +124,19 @@ def test_decide_approve_of_self_employment_needs_proof_of_self_employment(
         status=Tracker.Status.IN_REVIEW, created_by=administrator,
     )  # fmt: skip
     evidence(tracker, EvidenceDocument.Kind.PAYSLIP)
-
-    with pytest.raises(ReviewRefused, match="Proof of self-employment"):
-        decide(tracker=tracker, outcome=Outcome.APPROVED, loaded_version=1, decided_by=compliance)
     evidence(tracker, EvidenceDocument.Kind.SELF_ASSESSMENT)
+
+    with pytest.raises(ReviewRefused) as refused:
+        decide(tracker=tracker, outcome=Outcome.APPROVED, loaded_version=1, decided_by=compliance)
+    evidence(tracker, EvidenceDocument.Kind.TRADING_RECORDS)
+    evidence(tracker, EvidenceDocument.Kind.BANK_STATEMENT)
     decide(tracker=tracker, outcome=Outcome.APPROVED, loaded_version=1, decided_by=compliance)
 
     tracker.refresh_from_db()
+    assert str(refused.value) == (
+        "It cannot be approved while evidence is missing: Trading records or invoices, "
+        "Bank statements showing the business's takings."
+    )
     assert tracker.status == Tracker.Status.APPROVED
 
 

@@ -1,9 +1,11 @@
+import datetime
 import io
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from milestones.models import ParticipantMilestone
 from organisations.address_finder import get_address_finder
@@ -26,12 +28,13 @@ def test_load_demo_creates_teams_participants_employers_and_one_user_per_role():
     output = load_demo()
 
     assert sorted(Team.objects.values_list("name", flat=True)) == ["North", "South"]
-    # 200, and the five the sample DWP file matches (reconciliation.demo).
-    assert Participant.objects.count() == 205
+    # 200, the five the sample DWP file matches (reconciliation.demo), and the
+    # self-employed one.
+    assert Participant.objects.count() == 206
     assert set(Participant.objects.values_list("team__name", flat=True)) == {"North", "South"}
     assert Organisation.objects.confirmed().count() == 5
-    assert Tracker.objects.count() == 54
-    assert ParticipantMilestone.objects.filter(kind="earnings").count() == 108
+    assert Tracker.objects.count() == 56
+    assert ParticipantMilestone.objects.filter(kind="earnings").count() == 110
     users = {u.username: u for u in get_user_model().objects.all()}
     assert set(users) == {"admin", "admin.south", "compliance", "reviewer", "supervisor", "datafix"}
     assert [g.name for g in users["compliance"].groups.all()] == ["Compliance officer"]
@@ -44,6 +47,33 @@ def test_load_demo_creates_teams_participants_employers_and_one_user_per_role():
     assert ParticipantMilestone.objects.filter(status="verified").exists()
     assert "admin        Administrator (North team)" in output
     assert "password: tracker-demo" in output
+
+
+def test_load_demo_adds_a_self_employed_outcome_across_two_periods_ready_to_claim():
+    load_demo()
+
+    participant = Participant.objects.get(reference="RS4-SE-0001")
+    today = timezone.localdate()
+    periods = participant.trackers.order_by("start_date").values_list(
+        "type", "start_date", "end_date", "status"
+    )
+    milestone = participant.milestones.get(kind=ParticipantMilestone.Kind.SELF_EMPLOYMENT)
+    # 100 days of the first period and 82 of the second: 182, achieved the day after.
+    assert list(periods) == [
+        ("self_employment", days(today, -300), days(today, -201), "approved"),
+        ("self_employment", days(today, -102), None, "approved"),
+    ]
+    assert (milestone.projected_date, milestone.status, milestone.claim_status) == (
+        days(today, -20),
+        ParticipantMilestone.Status.VERIFIED,
+        ParticipantMilestone.ClaimStatus.NOT_CLAIMED,
+    )
+    window = milestone.claim_window(today=today)
+    assert (window.deadline, window.days_left) == (days(today, 70), 70)
+
+
+def days(today: datetime.date, n: int) -> datetime.date:
+    return today + datetime.timedelta(days=n)
 
 
 def test_load_demo_twice_changes_nothing():

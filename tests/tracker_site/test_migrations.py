@@ -153,9 +153,10 @@ def test_migrate_from_before_the_layers_gives_closed_trackers_a_review_status(be
 def test_migrate_from_before_the_layers_moves_the_programme_models_with_their_permissions(
     before_layers,
 ):
-    # (ForecastDay came later, with a content type of its own.)
+    # (ForecastDay and ClaimAttempt came later, with content types of their own.)
     content_types = (
-        "SELECT id FROM django_content_type WHERE app_label = '{}' AND model <> 'forecastday'"
+        "SELECT id FROM django_content_type WHERE app_label = '{}' AND model NOT IN "
+        "('forecastday', 'claimattempt', 'historicalclaimattempt')"
     )
     moved_ids = before_layers.query(content_types.format("milestones"))
 
@@ -167,7 +168,9 @@ def test_migrate_from_before_the_layers_moves_the_programme_models_with_their_pe
         "WHERE app_label IN ('milestones', 'programmes') ORDER BY app_label, model"
     )
     assert labels == [
-        ("milestones", "forecastday"),  # (a later model of its own)
+        ("milestones", "claimattempt"),  # (later models of their own)
+        ("milestones", "forecastday"),
+        ("milestones", "historicalclaimattempt"),
         ("milestones", "historicalparticipantmilestone"),
         ("milestones", "participantmilestone"),
         ("programmes", "financialmilestone"),

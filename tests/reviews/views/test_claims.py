@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from tests.factories import (
     ParticipantFactory,
     ParticipantMilestoneFactory,
     RestartProgrammeFactory,
+    SelfEmploymentMilestoneFactory,
     UserFactory,
 )
 
@@ -183,6 +185,51 @@ def test_ready_to_claim_htmx_returns_only_the_results(supervisor_client, mixed, 
     assert "<search>" not in body
     assert "Earlier exports" not in body
     assert listed(response) == ["South"]
+
+
+def claim_by(response) -> dict[str, str]:
+    """Each row's Claim by cell as text, by the participant's last name."""
+    cells = re.findall(
+        r'<tr>.*?<a href="/participants/\d+/">Alex (\w+)</a>.*?<td class="nowrap" data-claim-by>(.*?)</td>',
+        results(response),
+        re.S,
+    )
+    return {name: " ".join(re.sub(r"<[^>]+>", " ", cell).split()) for name, cell in cells}
+
+
+def test_ready_to_claim_shows_when_self_employed_outcomes_must_be_claimed_by(supervisor_client):
+    soon = SelfEmploymentMilestoneFactory(participant__last_name="Soon", projected_date=days(-10))
+    SelfEmploymentMilestoneFactory(participant__last_name="Today", projected_date=days(-90))
+    SelfEmploymentMilestoneFactory(participant__last_name="Late", projected_date=days(-92))
+    verified(participant__last_name="Employed")
+
+    response = supervisor_client.get(LIST_URL)
+
+    def short(n: int) -> str:
+        return f"{days(n).day} {days(n):%b %Y}"
+
+    assert claim_by(response) == {
+        "Late": f"{short(-2)} Overdue by 2 days",
+        "Today": f"{short(0)} Today",
+        "Employed": "—",
+        "Soon": f"{short(80)} 80 days left",
+    }
+    claim_url = reverse("milestones:claim", args=[soon.pk])
+    assert f'<a href="{claim_url}">Self-employment (26 weeks)</a>' in results(response)
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_ready_to_claim_query_count_is_constant_with_self_employed_rows(
+    supervisor_client, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        SelfEmploymentMilestoneFactory()
+
+    # session, user, permissions (2), page rows, form choices (2), earlier exports
+    with django_assert_num_queries(8):
+        response = supervisor_client.get(LIST_URL)
+
+    assert len(response.context["rows"]) == rows
 
 
 @pytest.mark.parametrize("rows", [1, 3])

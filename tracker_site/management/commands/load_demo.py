@@ -1,6 +1,7 @@
 """Load demonstration data: two teams, a Restart programme with two milestones, ~200
 participants, a few employers with their addresses, an address file for the address
-finder, some jobs in every review state, and one user per role. Safe to run again: it
+finder, some jobs in every review state, a self-employed participant whose outcome is
+ready to claim in PRaP, and one user per role. Safe to run again: it
 changes nothing it made before, except that it resets the demo users' passwords."""
 
 import datetime
@@ -63,6 +64,20 @@ EMPLOYERS = [
     ("Kirkgate Building Services Ltd", "F", "WF1 1HY"),
     ("Trentside Retail Group plc", "G", "NG1 7EH"),
 ]
+# The self-employed participant: two periods of self-employment, one ended, one still
+# trading, whose 182 days add up to an outcome achieved SELF_EMPLOYED_ACHIEVED days ago.
+SELF_EMPLOYED = "RS4-SE-0001"
+SELF_EMPLOYED_ACHIEVED = 20
+# (days before today it started, days it lasted or None while still trading, business)
+SELF_EMPLOYED_PERIODS = [
+    (300, 100, "Mobile dog grooming"),
+    (102, None, "Garden maintenance"),
+]
+SELF_EMPLOYED_EVIDENCE = [
+    EvidenceDocument.Kind.HMRC_REGISTRATION,
+    EvidenceDocument.Kind.TRADING_RECORDS,
+    EvidenceDocument.Kind.BANK_STATEMENT,
+]
 # Addresses at every postcode the demo's participants and employers have, for the local
 # address finder (``manage.py import_addresses`` reads the same format).
 ADDRESS_FILE = Path(__file__).resolve().parents[2] / "demo" / "addresses.csv"
@@ -107,6 +122,7 @@ class Command(BaseCommand):
         created = self._participants(teams, programme, users)
         jobs = self._jobs(users)
         self._reviews(jobs, users)
+        self._self_employed(programme, teams["North"], users)
         # Participants with fixed dates for tracker_site/demo/dwp-notifications.csv.
         reconciliation_demo.load(programme, teams, users["supervisor"])
         self.stdout.write(f"Demo data ready: {created} participants and {len(jobs)} jobs added.")
@@ -243,6 +259,53 @@ class Command(BaseCommand):
                        reason=reasons["evidence_missing"], note="No payslip yet.",
                        loaded_version=tracker.version, decided_by=users["reviewer"]
                        if team == "North" else reviewer)  # fmt: skip
+
+    def _self_employed(self, programme, team, users) -> None:
+        """A participant with two periods of self-employment (the first ended after 100
+        days, the second still trading): the 182 days count across both, so the outcome
+        was achieved SELF_EMPLOYED_ACHIEVED days ago; both periods are evidenced and
+        approved, so it is Verified and ready to claim in PRaP, with 70 days left."""
+        today = datetime.date.today()
+        participant, created = Participant.objects.get_or_create(
+            reference=SELF_EMPLOYED,
+            defaults={
+                "first_name": "Maya",
+                "last_name": "Okonjo",
+                "date_of_birth": datetime.date(1987, 9, 12),
+                "postcode": "BD21 3DE",
+                "programme": programme,
+                "programme_start_date": today - datetime.timedelta(days=320),
+                "team": team,
+                "adviser": users["admin"],
+            },
+        )
+        if not created:
+            return
+        for number, (began, lasted, business) in enumerate(SELF_EMPLOYED_PERIODS, start=1):
+            start = today - datetime.timedelta(days=began)
+            tracker, _ = create_tracker(
+                participant=participant,
+                submission_token=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-se-{number}"),
+                created_by=users["admin"],
+                type=Tracker.Type.SELF_EMPLOYMENT,
+                description=business,
+                start_date=start,
+                end_date=start + datetime.timedelta(days=lasted - 1) if lasted else None,
+                weekly_hours=Decimal("25"),
+                hourly_rate=Decimal("14.00"),
+            )
+            for kind in SELF_EMPLOYED_EVIDENCE:
+                add_evidence(
+                    tracker=tracker,
+                    uploads=[check_upload(_demo_pdf(f"{SELF_EMPLOYED}-{number}-{kind}.pdf"))],
+                    kind=kind,
+                    uploaded_by=users["admin"],
+                )
+            submit_for_review(
+                tracker=tracker, loaded_version=tracker.version, submitted_by=users["admin"]
+            )
+            decide(tracker=tracker, outcome=Decision.Outcome.APPROVED,
+                   loaded_version=tracker.version, decided_by=users["compliance"])  # fmt: skip
 
 
 def _demo_pdf(name: str) -> ContentFile:
