@@ -53,6 +53,8 @@ milestones:list                     login/login  200/405  200/405      200/405  
 milestones:export                   login/login  403/403  403/403      403/403     405/302     admin/admin  login/login
 milestones:forecast                 login/login  200/405  200/405      200/405     200/405     admin/admin  login/login
 milestones:claim                    login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=milestone
+milestones:claim_submit             login/login  403/403  403/403      403/403     405/200     admin/admin  login/login  pk=milestone
+milestones:claim_outcome            login/login  403/403  403/403      403/403     405/200     admin/admin  login/login  pk=milestone attempt_pk=claim_attempt
 milestones:programme_list           login/login  403/403  403/403      403/403     200/405     admin/admin  login/login
 milestones:programme_create         login/login  403/403  403/403      403/403     200/200     admin/admin  login/login
 milestones:programme_edit           login/login  403/403  403/403      403/403     200/200     admin/admin  login/login  pk=programme

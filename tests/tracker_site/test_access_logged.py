@@ -64,6 +64,8 @@ NOT_ONE_PARTICIPANT = {
     "participants:list", "participants:create", "participants:import",
     "participants:import_preview", "participants:access_log",
     "milestones:list", "milestones:export", "milestones:forecast",
+    # POST only; each logs the read of its milestone's participant as the claim page does.
+    "milestones:claim_submit", "milestones:claim_outcome",
     "milestones:programme_list", "milestones:programme_create", "milestones:programme_edit",
     "reviews:queue", "reviews:caseload", "reviews:ready_to_claim", "reviews:claim_export",
     "reviews:claim_export_download", "reviews:mark_claimed", "reviews:samples",

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 
 from jobs.models import Job
-from milestones.models import ParticipantMilestone
+from milestones.models import ClaimAttempt, ParticipantMilestone
 from organisations.models import Contact
 from participants.imports import COLUMNS, start_import
 from reconciliation.models import ImportedRow
@@ -87,6 +87,9 @@ def build_world() -> dict:
         ),
         applied_by=users["supervisor"],
     )
+    milestone = ParticipantMilestoneFactory(
+        participant=participant, name="Job outcome", status=ParticipantMilestone.Status.VERIFIED
+    )
     imported_row = notification_import.rows.get()
     # And a row of it that contradicts what the North participant's tracker holds.
     conflict_row = ImportedRow.objects.create(
@@ -118,10 +121,11 @@ def build_world() -> dict:
         ),
         "tracker": tracker,
         "document": EvidenceDocumentFactory(tracker=tracker, uploaded_by=users["admin"]),
-        "milestone": ParticipantMilestoneFactory(
-            participant=participant,
-            name="Job outcome",
-            status=ParticipantMilestone.Status.VERIFIED,
+        "milestone": milestone,
+        "claim_attempt": ClaimAttempt.objects.create(
+            milestone=milestone,
+            submitted_on=milestone.calculated_on,
+            recorded_by=users["supervisor"],
         ),
         "participant_import": start_import(
             file_name="referrals.csv",
