@@ -104,7 +104,7 @@ def test_a_supervisor_changing_the_milestones_recalculates_everyone(page: Page, 
     page.locator("input[name='milestones-1-amount']").fill("3000.00")
     page.get_by_role("button", name="Save and recalculate").click()
 
-    expect(page.locator(".notices")).to_contain_text("Milestones recalculated for 205")
+    expect(page.locator(".notices")).to_contain_text("Milestones recalculated for 206")
     page.goto(f"/participants/{participant.pk}/")
     amounts = page.locator("#participant-milestones tbody tr td:nth-child(2)").all_inner_texts()
     assert amounts == ["£2,539.68", "£3,000.00"]

@@ -69,4 +69,4 @@ def test_no_page_scrolls_sideways(browser, live_server, settings, tmp_path, scre
     )
 
     assert wide == {}
-    assert Participant.objects.count() == 205  # with the DWP sample file's five
+    assert Participant.objects.count() == 206  # with the DWP sample file's five and RS4-SE-0001

@@ -7,7 +7,7 @@ with a foreign-key path to Participant (or the history of one) is missing here.
 
 from django.db.models import Model, Q, QuerySet
 
-from milestones.models import ParticipantMilestone
+from milestones.models import ClaimAttempt, ParticipantMilestone
 from participants.models import AccessLogEntry, Participant
 from reconciliation.models import Debit, DwpNotification, ImportedRow, PrapReference
 from reviews.models import Decision, QaSampleItem
@@ -26,6 +26,9 @@ def held_on(participant: Participant) -> dict[type[Model], QuerySet]:
     document_ids = _ids(EvidenceDocument.history.filter(tracker_id__in=tracker_ids)) | _ids(
         EvidenceDocument.objects.filter(tracker_id__in=tracker_ids)
     )
+    milestone_ids = _ids(ParticipantMilestone.history.filter(participant_id=pk)) | _ids(
+        ParticipantMilestone.objects.filter(participant_id=pk)
+    )
     return {
         # DWP's notifications first: they point at the rows they came from.
         DwpNotification: DwpNotification.objects.filter(participant_id=pk),
@@ -39,11 +42,14 @@ def held_on(participant: Participant) -> dict[type[Model], QuerySet]:
         QaSampleItem: QaSampleItem.objects.filter(tracker_id__in=tracker_ids),
         EvidenceDocument: EvidenceDocument.objects.filter(pk__in=document_ids),
         Tracker: Tracker.objects.filter(pk__in=tracker_ids),
+        # The claims submitted in PRaP for their milestones, before the milestones.
+        ClaimAttempt: ClaimAttempt.objects.filter(milestone_id__in=milestone_ids),
         ParticipantMilestone: ParticipantMilestone.objects.filter(participant_id=pk),
         AccessLogEntry: AccessLogEntry.objects.filter(participant_id=pk),
         Participant: Participant.objects.filter(pk=pk),
         EvidenceDocument.history.model: EvidenceDocument.history.filter(id__in=document_ids),
         Tracker.history.model: Tracker.history.filter(id__in=tracker_ids),
+        ClaimAttempt.history.model: ClaimAttempt.history.filter(milestone_id__in=milestone_ids),
         ParticipantMilestone.history.model: ParticipantMilestone.history.filter(participant_id=pk),
         Participant.history.model: Participant.history.filter(id=pk),
     }
