@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from common.forms import DateField, FilterChoiceField, id_or_none
+from milestones.models import ParticipantMilestone
 from programmes.models import Programme
 from reviews.claims import ready_to_claim
 
@@ -73,3 +74,12 @@ class MarkClaimedForm(forms.Form):
     def __init__(self, *args, user: AbstractBaseUser, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestones"].queryset = ready_to_claim(user)
+
+    def clean_milestones(self):
+        chosen = self.cleaned_data["milestones"]
+        if any(m.kind == ParticipantMilestone.Kind.SELF_EMPLOYMENT for m in chosen):
+            raise ValidationError(
+                "A self-employed outcome is claimed in PRaP: record its claim on its own "
+                "page. Nothing was marked: choose again."
+            )
+        return chosen

@@ -4,10 +4,12 @@ marking them Claimed. The Ready to claim pages read and write only through these
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from common.spreadsheets import csv_lines
-from milestones.models import ParticipantMilestone
+from milestones.claim_rules import SELF_EMPLOYED_CLAIM_ATTEMPTS
+from milestones.models import ClaimAttempt, ParticipantMilestone
 from milestones.services import record_claim
 from participants.access import of_participants_for, sees_every_team
 from reviews.models import ClaimExport
@@ -21,9 +23,29 @@ CSV_COLUMNS = [
 
 
 def ready_to_claim(user: AbstractBaseUser) -> QuerySet[ParticipantMilestone]:
-    """The Verified, Not claimed milestones of the user's teams, soonest first."""
-    visible = ParticipantMilestone.objects.filter(of_participants_for(user))
-    return visible.ready_to_claim().for_list()
+    """The Verified milestones of the user's teams that wait for a claim, soonest first:
+    those Not claimed, and self-employed outcomes whose claim PRaP failed while attempts
+    are left (claimed again on their claim page)."""
+    used = (
+        ClaimAttempt.objects.filter(milestone=OuterRef("pk"))
+        .order_by()
+        .values("milestone")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    resubmittable = Q(
+        kind=ParticipantMilestone.Kind.SELF_EMPLOYMENT,
+        claim_status=ClaimStatus.REJECTED,
+        attempts_used__lt=SELF_EMPLOYED_CLAIM_ATTEMPTS,
+    )
+    return (
+        ParticipantMilestone.objects.filter(
+            of_participants_for(user), status=ParticipantMilestone.Status.VERIFIED
+        )
+        .annotate(attempts_used=Coalesce(Subquery(used), 0))
+        .filter(Q(claim_status=ClaimStatus.NOT_CLAIMED) | resubmittable)
+        .for_list()
+    )
 
 
 def participants_in(export: ClaimExport) -> set[int]:
@@ -84,9 +106,17 @@ def mark_claimed(
     *, milestones: QuerySet[ParticipantMilestone], claimed_by: AbstractBaseUser
 ) -> int:
     """Mark Claimed those of the milestones still Verified and Not claimed (each one's
-    history records who); the rest are left as they are. Returns how many were marked."""
+    history records who); the rest are left as they are, self-employed outcomes among them
+    (claimed in PRaP, each attempt recorded on its claim page). Returns how many were
+    marked."""
     # Locked, so that two people marking the same rows at once claim each only once.
-    ready = milestones.ready_to_claim().select_related(None).select_for_update().order_by("pk")
+    ready = (
+        milestones.ready_to_claim()
+        .exclude(kind=ParticipantMilestone.Kind.SELF_EMPLOYMENT)
+        .select_related(None)
+        .select_for_update()
+        .order_by("pk")
+    )
     count = 0
     for milestone in ready:
         record_claim(

@@ -11,10 +11,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from milestones.models import ParticipantMilestone
+from milestones.models import ClaimAttempt, ParticipantMilestone
 from reviews.claim_forms import NOT_READY
 from reviews.models import ClaimExport
 from tests.factories import (
+    ClaimAttemptFactory,
     ParticipantFactory,
     ParticipantMilestoneFactory,
     RestartProgrammeFactory,
@@ -557,3 +558,46 @@ def test_claim_pages_reject_other_methods(supervisor_client, supervisor, method,
     assert (response.status_code, response["Allow"]) == (405, allow)
     assert claim_statuses() == {milestone.pk: ClaimStatus.NOT_CLAIMED}
     assert list(ClaimExport.objects.all()) == [export]
+
+
+def failed_attempts(milestone, count: int) -> None:
+    """``count`` claims PRaP failed, the milestone Rejected as the service leaves it."""
+    for n in range(count):
+        ClaimAttemptFactory(
+            milestone=milestone,
+            submitted_on=days(-9 + n),
+            outcome=ClaimAttempt.Outcome.FAILED,
+            failure_reason="Evidence unclear",
+            outcome_recorded_on=days(-9 + n),
+        )
+    ParticipantMilestone.objects.filter(pk=milestone.pk).update(claim_status=ClaimStatus.REJECTED)
+
+
+def test_ready_to_claim_keeps_a_failed_self_employed_claim_while_attempts_are_left(
+    supervisor_client,
+):
+    again = SelfEmploymentMilestoneFactory(participant__last_name="Again")
+    failed_attempts(again, 2)
+    spent = SelfEmploymentMilestoneFactory(participant__last_name="Spent")
+    failed_attempts(spent, 3)
+    verified(participant__last_name="Rejected job", claim_status=ClaimStatus.REJECTED)
+
+    response = supervisor_client.get(LIST_URL)
+
+    assert listed(response) == ["Again"]
+    assert "Failed in PRaP: claim again" in results(response)
+
+
+def test_self_employed_rows_are_claimed_on_their_page_not_marked_here(supervisor_client):
+    self_employed = SelfEmploymentMilestoneFactory(participant__last_name="Trader")
+    job = verified(participant__last_name="Employed")
+
+    page = results(supervisor_client.get(LIST_URL))
+    refused = supervisor_client.post(MARK_URL, {"milestones": [self_employed.pk, job.pk]})
+
+    assert f'value="{job.pk}"' in page and f'value="{self_employed.pk}"' not in page
+    assert "A self-employed outcome is claimed in PRaP" in refused.content.decode()
+    assert claim_statuses() == {
+        self_employed.pk: ClaimStatus.NOT_CLAIMED,
+        job.pk: ClaimStatus.NOT_CLAIMED,
+    }
