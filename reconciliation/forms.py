@@ -92,23 +92,30 @@ class LinkForm(forms.Form):
         return participant
 
 
-class DismissForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason for dismissing",
+def _reason(label: str, *, example: str, required: str) -> forms.CharField:
+    """Why a row of a DWP file is closed by hand (kept with the row)."""
+    return forms.CharField(
+        label=label,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: not our participant, or a test record.",
-        error_messages={"required": "Give the reason for dismissing the row."},
+        help_text=f"For example: {example}",
+        error_messages={"required": required},
+    )
+
+
+class DismissForm(forms.Form):
+    reason = _reason(
+        "Reason for dismissing",
+        example="not our participant, or a test record.",
+        required="Give the reason for dismissing the row.",
     )
 
 
 class CloseConflictForm(forms.Form):
-    reason = forms.CharField(
-        label="What was done",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: start date corrected in PRaP, or DWP asked to withdraw it.",
-        error_messages={"required": "Say what was done about the conflict."},
+    reason = _reason(
+        "What was done",
+        example="start date corrected in PRaP, or DWP asked to withdraw it.",
+        required="Say what was done about the conflict.",
     )
 
 

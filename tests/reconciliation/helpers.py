@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from milestones.models import ParticipantMilestone
 from reconciliation.models import NotificationType, PrapReference
-from reconciliation.services import standard_mapping
+from reconciliation.services import apply_import, preview_file, standard_mapping
 from tests.factories import (
     FinancialMilestoneFactory,
     ParticipantFactory,
@@ -98,3 +98,17 @@ def notification_csv(*rows: dict[str, str], headings=HEADINGS) -> bytes:
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode()
+
+
+def applied_unmatched_file(user):
+    """An applied DWP file of one row that matches no one (a row of the work queue)."""
+    return apply_import(
+        preview_file(
+            data=b"po_number,notification_type,date_created,notification_date\r\n"
+            b"PO000001,Earnings outcome,2025-05-10,2025-05-02\r\n",
+            file_name="rte.csv",
+            mapping=standard_mapping(),
+            uploaded_by=user,
+        ),
+        applied_by=user,
+    )

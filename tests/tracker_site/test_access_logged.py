@@ -10,13 +10,13 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from participants.models import AccessLogEntry
 from reconciliation.models import ImportedRow
-from reconciliation.services import apply_import, preview_file, standard_mapping
 from tests.factories import (
     EvidenceDocumentFactory,
     ParticipantMilestoneFactory,
     TrackerFactory,
     UserFactory,
 )
+from tests.reconciliation.helpers import applied_unmatched_file
 
 Kind = AccessLogEntry.Kind
 
@@ -110,19 +110,8 @@ def objects(north, media_root):
 
 def conflict_of(participant) -> ImportedRow:
     """A conflicting row of an applied DWP file, for the participant."""
-    user = UserFactory()
-    notification_import = apply_import(
-        preview_file(
-            data=b"po_number,notification_type,date_created,notification_date\r\n"
-            b"PO000001,Earnings outcome,2025-05-10,2025-05-02\r\n",
-            file_name="rte.csv",
-            mapping=standard_mapping(),
-            uploaded_by=user,
-        ),
-        applied_by=user,
-    )
     return ImportedRow.objects.create(
-        notification_import=notification_import,
+        notification_import=applied_unmatched_file(UserFactory()),
         line=3,
         raw={},
         state=ImportedRow.State.CONFLICT,

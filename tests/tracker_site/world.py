@@ -16,7 +16,6 @@ from milestones.models import ClaimAttempt, ParticipantMilestone
 from organisations.models import Contact
 from participants.imports import COLUMNS, start_import
 from reconciliation.models import ImportedRow
-from reconciliation.services import apply_import, preview_file, standard_mapping
 from reviews.models import ClaimExport, QaSample, QaSampleItem, ReviewReason
 from tests.factories import (
     AddressFactory,
@@ -30,6 +29,7 @@ from tests.factories import (
     TrackerFactory,
     UserFactory,
 )
+from tests.reconciliation.helpers import applied_unmatched_file
 from trackers.models import Tracker
 
 FIRST_NAME, LAST_NAME = "Zebedee", "Quillfeather"
@@ -77,16 +77,7 @@ def build_world() -> dict:
         start_date=datetime.date(2025, 1, 6),
     )
     # An applied DWP file whose one row matched no one (the work queue's).
-    notification_import = apply_import(
-        preview_file(
-            data=b"po_number,notification_type,date_created,notification_date\r\n"
-            b"PO000001,Earnings outcome,2025-05-10,2025-05-02\r\n",
-            file_name="rte.csv",
-            mapping=standard_mapping(),
-            uploaded_by=users["supervisor"],
-        ),
-        applied_by=users["supervisor"],
-    )
+    notification_import = applied_unmatched_file(users["supervisor"])
     milestone = ParticipantMilestoneFactory(
         participant=participant, name="Job outcome", status=ParticipantMilestone.Status.VERIFIED
     )
