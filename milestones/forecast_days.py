@@ -19,7 +19,6 @@ PostgreSQL and SQLite (3.24 and later) both run.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -100,16 +99,6 @@ def uncount(milestones: QuerySet[ParticipantMilestone]) -> None:
     changes = ForecastChanges()
     for day, status, amount, programme, team in _counted_values(milestones):
         changes.add((programme, team), day, status, amount, sign=-1)
-    apply(changes)
-
-
-def count(milestones: Iterable[ParticipantMilestone]) -> None:
-    """Count these rows (made outside the recalculation: the test factories)."""
-    changes = ForecastChanges()
-    for milestone in milestones:
-        participant = milestone.participant
-        under = (participant.programme_id, participant.team_id)
-        changes.add(under, milestone.projected_date, milestone.status, milestone.amount)
     apply(changes)
 
 

@@ -187,7 +187,15 @@ class ParticipantMilestoneFactory(factory.django.DjangoModelFactory):
         """Counted in the forecast, as the recalculation would have (a later change to
         the row, made past the services, is not)."""
         if create:
-            forecast_days.count([milestone])
+            changes = forecast_days.ForecastChanges()
+            participant = milestone.participant
+            changes.add(
+                (participant.programme_id, participant.team_id),
+                milestone.projected_date,
+                milestone.status,
+                milestone.amount,
+            )
+            forecast_days.apply(changes)
 
 
 class SelfEmploymentMilestoneFactory(ParticipantMilestoneFactory):
