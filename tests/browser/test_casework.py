@@ -36,7 +36,9 @@ def participant(settings, tmp_path) -> Participant:
 
 
 def projected_dates(page: Page) -> list[str]:
-    """Each milestone's projected date (ISO), or what is shown when it has none."""
+    """Each milestone's projected date (ISO), or what is shown when it has none, once the
+    page that holds them has loaded (a click that navigates returns before it has)."""
+    expect(page.locator("#participant-milestones tbody tr").first).to_be_visible()
     cells = page.locator("#participant-milestones tbody tr td:nth-child(4)")
     return [
         cell.locator("time").get_attribute("datetime") if cell.locator("time").count() else
