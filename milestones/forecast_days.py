@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from common.bulk import unnest, values_apart_cursor
 from milestones.models import ForecastDay, ParticipantMilestone
 
 # (day, programme id, team id)
@@ -137,20 +138,33 @@ def _counted_values(milestones: QuerySet[ParticipantMilestone]) -> QuerySet:
     )
 
 
+_COLUMNS = ["day", "programme", "team", "milestones", "priced", "amount_pence"]
+
+
 def _add(rows: list[tuple], batch: int = 500) -> None:
+    fields = [ForecastDay._meta.get_field(name) for name in _COLUMNS]
     table = connection.ops.quote_name(ForecastDay._meta.db_table)
+    # Every name is the model's own; every value is a parameter.
+    insert = f"INSERT INTO {table} ({', '.join(field.column for field in fields)})"
     increments = ", ".join(
         f"{column} = {table}.{column} + excluded.{column}"
         for column in ("milestones", "priced", "amount_pence")
     )
+    upsert = f"ON CONFLICT (day, programme_id, team_id) DO UPDATE SET {increments}"
+    if connection.vendor == "postgresql":  # one array a column (common.bulk)
+        with values_apart_cursor(connection) as cursor:
+            for start in range(0, len(rows), batch):
+                cursor.execute(
+                    f"{insert} SELECT * FROM {unnest(fields, connection)} {upsert}",  # noqa: S608
+                    [list(column) for column in zip(*rows[start : start + batch], strict=True)],
+                )
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
             cursor.execute(
-                f"INSERT INTO {table} (day, programme_id, team_id, milestones, priced, "  # noqa: S608 (names from _meta)
-                f"amount_pence) VALUES {values} "
-                f"ON CONFLICT (day, programme_id, team_id) DO UPDATE SET {increments}",
+                f"{insert} VALUES {values} {upsert}",
                 [
                     value
                     for day, *rest in chunk

@@ -21,10 +21,11 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from common.bulk_history import delete_with_history, insert_with_history, upsert_with_history
+from common.lookups import AnyOf
 from milestones import forecast_days
 from milestones.forecast_days import ForecastChanges
 from milestones.models import ClaimAttempt, ParticipantMilestone
@@ -248,7 +249,7 @@ def _recalculate_batch(pks: Sequence[int], milestones_of: _FinancialMilestones, 
     # never both insert its milestone rows.
     people = [
         (pk, start, (programme, team), ProgrammeFacts(*facts))
-        for pk, start, programme, team, *facts in Participant.objects.filter(pk__in=pks)
+        for pk, start, programme, team, *facts in Participant.objects.filter(AnyOf(F("pk"), pks))
         .select_for_update(of=("self",))
         .order_by("pk")
         .values_list(*_PARTICIPANT_COLUMNS)
@@ -258,13 +259,15 @@ def _recalculate_batch(pks: Sequence[int], milestones_of: _FinancialMilestones, 
     )
     trackers: defaultdict[int, list[TrackerFacts]] = defaultdict(list)
     for participant, *facts in (
-        Tracker.objects.filter(participant_id__in=pks)
+        Tracker.objects.filter(AnyOf(F("participant_id"), pks))
         .order_by("participant_id", "start_date", "pk")
         .values_list(*_TRACKER_COLUMNS)
     ):
         trackers[participant].append(TrackerFacts(*facts))
     stored: defaultdict[int, list[tuple]] = defaultdict(list)
-    for row in Stored.objects.filter(participant_id__in=pks).order_by("pk").values_list(*_COLUMNS):
+    for row in (
+        Stored.objects.filter(AnyOf(F("participant_id"), pks)).order_by("pk").values_list(*_COLUMNS)
+    ):
         stored[row[_PARTICIPANT]].append(row)
     changes = Changes()
     for pk, start, counted_under, facts in people:
