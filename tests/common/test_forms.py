@@ -3,11 +3,21 @@ import re
 import pytest
 from django import forms
 from django.core import validators
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 
-from common.forms import MAX_ID, LongSelect, PlainTextForm, id_or_none
+from common.forms import (
+    MAX_ID,
+    FilterChoiceField,
+    LongSelect,
+    PlainTextForm,
+    StaffChoiceField,
+    id_or_none,
+)
 from participants.forms import ParticipantForm
-from tests.factories import ParticipantFactory, UserFactory
+from participants.models import Team
+from tests.factories import ParticipantFactory, TeamFactory, UserFactory
 from tests.participants.helpers import participant_data
 from trackers.forms import TrackerForm
 
@@ -109,3 +119,24 @@ def test_a_long_select_writes_the_markup_of_djangos_select(value):
     assert ours == html(forms.Select(choices=choices))
     assert ours.count(" selected") == 1
     assert "Tom &lt;b&gt;&amp; Jerry&lt;/b&gt;" in ours
+
+
+@pytest.mark.django_db
+def test_a_filter_select_reads_its_choices_in_one_plain_query():
+    """Not through a server-side cursor (PostgreSQL's DECLARE … WITH HOLD, which
+    ``QuerySet.iterator()`` opens), and once however often the select is shown."""
+    TeamFactory(name="North"), TeamFactory(name="South")
+    UserFactory(first_name="Ada", last_name="Lovelace")
+
+    class Filters(forms.Form):
+        team = FilterChoiceField(Team.objects.order_by("name"), choose="a team")
+        adviser = StaffChoiceField(UserFactory._meta.model.objects.all(), required=False)
+
+    form = Filters()
+    with CaptureQueriesContext(connection) as captured:
+        shown = [str(form["team"]), str(form["team"]), str(form["adviser"])]
+
+    assert [query["sql"].split()[0] for query in captured.captured_queries] == ["SELECT"] * 2
+    assert re.findall(r">([^<]+)</option>", shown[0]) == ["All", "North", "South"]
+    assert shown[1] == shown[0]
+    assert "Ada Lovelace" in shown[2]
