@@ -12,7 +12,6 @@ from django.db.models import Lookup
 
 
 class AnyOf(Lookup):
-    lookup_name = "any_of"
     prepare_rhs = False
 
     def get_db_prep_lookup(self, values, connection):

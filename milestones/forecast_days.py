@@ -65,8 +65,10 @@ class ForecastChanges:
             tally[2] += amount
 
     def rows(self) -> list[tuple]:
-        """(day, programme, team, milestones, priced, pence) for every key that changes."""
-        return [(*key, *tally) for key, tally in self.counts.items() if any(tally)]
+        """(day, programme, team, milestones, priced, pence) for every key that changes,
+        in key order: two transactions counting the same days lock their rows in the same
+        order, so one waits for the other instead of each waiting for the other."""
+        return [(*key, *tally) for key, tally in sorted(self.counts.items()) if any(tally)]
 
 
 def counts(day: datetime.date | None, status: str) -> bool:

@@ -193,3 +193,19 @@ def test_counts_added_in_two_goes_add_up(participant):
         forecast_days.apply(changes)
 
     assert held() == {(TODAY, *under, 2, 2, 2)}
+
+
+def test_counts_are_written_in_key_order_whatever_order_they_were_added_in():
+    """So that two transactions counting the same days lock those rows in one order (each
+    waits its turn; neither waits for the other while holding what the other wants)."""
+    later, earlier = TODAY + datetime.timedelta(days=7), TODAY
+    changes = forecast_days.ForecastChanges()
+    for day, programme, team in [(later, 1, 1), (earlier, 2, 1), (earlier, 1, 2), (earlier, 1, 1)]:
+        changes.add((programme, team), day, ParticipantMilestone.Status.PROJECTED, None)
+    changes.add((1, 1), later, ParticipantMilestone.Status.PROJECTED, None, sign=-1)
+
+    assert [row[:3] for row in changes.rows()] == [
+        (earlier, 1, 1),
+        (earlier, 1, 2),
+        (earlier, 2, 1),
+    ]
