@@ -25,7 +25,7 @@ def values_apart_cursor(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapp
     connection.ensure_connection()
     raw = psycopg.Cursor(connection.connection)
     wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with connection.wrap_database_errors, wrap(raw) as cursor:
+    with wrap(raw) as cursor:
         yield cursor
 
 

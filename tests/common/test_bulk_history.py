@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from common.bulk_history import delete_with_history, insert_with_history, upsert_with_history
 from milestones.models import ParticipantMilestone
@@ -123,3 +123,21 @@ def test_a_model_that_fills_in_fields_on_save_gets_them_filled_in():
     saved = Participant.objects.get(pk=participant.pk)
     assert saved.created_at is not None and saved.updated_at is not None
     assert Participant.history.get(id=participant.pk).history_type == "+"
+
+
+def test_a_failing_history_write_leaves_no_row_and_raises_djangos_error():
+    """The writes pass through Django's execute wrappers and error translation like any
+    query (on PostgreSQL they run on psycopg's own cursor), and the rows and their history
+    go in together or not at all."""
+    rows = new_rows(2)
+
+    def refuse(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "milestones_historicalparticipantmilestone"'):
+            raise OperationalError("could not extend file: No space left on device")
+        return execute(sql, params, many, context)
+
+    # In a transaction of its own, as every caller writes.
+    with pytest.raises(OperationalError), connection.execute_wrapper(refuse), transaction.atomic():
+        insert_with_history(rows, ParticipantMilestone, batch_size=1000)
+
+    assert not ParticipantMilestone.objects.exists()
