@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from organisations.models import Contact, Organisation, PostcodeAddress
 from tests.browser.steps import sign_in
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tracker_site.management.commands.load_demo import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,3 +57,24 @@ def test_a_contact_s_own_address_is_found_by_postcode(page: Page, administrator)
     added = Organisation.objects.get(name="Wellington Street Dental")
     assert added.addresses.get(is_primary=True).line_1 == "5 Boar Lane"
     assert Contact.objects.get(organisation=added).address.line_1 == "Floor 3, 1 Wellington Street"
+
+
+def test_a_contact_added_in_the_dialog_leaves_focus_on_its_button(page: Page, administrator):
+    """The addresses and contacts are fetched again after the save, their buttons with
+    them; focus is given back to the new "+ Contact", not lost to the top of the page."""
+    organisation = OrganisationFactory(name="Boar Lane Bakery", owner=administrator)
+    sign_in(page, "admin")
+    page.goto(f"/organisations/{organisation.pk}/")
+    opener = page.get_by_role("link", name="Add a contact")
+
+    opener.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Name").fill("Priya Shah")
+    dialog.get_by_label("Email").fill("priya@example.org")
+    dialog.get_by_label("Phone", exact=True).fill("0113 496 0000")
+    dialog.get_by_role("button", name="Save contact").click()
+
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#organisation-addresses-contacts")).to_contain_text("Priya Shah")
+    expect(opener).to_be_focused()
+    assert Contact.objects.get(organisation=organisation).name == "Priya Shah"

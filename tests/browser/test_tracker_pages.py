@@ -48,11 +48,12 @@ def test_add_evidence_in_the_dialog_uploads_and_closes(page: Page, tracker, tmp_
 
     expect(dialog).to_be_hidden()
     # What the save did is said in the page's live region, and focus goes back to the
-    # button (not to the top of the page).
+    # button (not to the top of the page), and stays there once the evidence list, the
+    # button with it, has been fetched again with the new file.
     expect(page.locator("#notices[role=status]")).to_have_text("Uploaded march-payslip.pdf.")
-    expect(opener).to_be_focused()
     documents = page.locator("#tracker-documents")
     expect(documents).to_contain_text("march-payslip.pdf")
+    expect(opener).to_be_focused()
     assert list(tracker.documents.values_list("original_name", "kind")) == [
         ("march-payslip.pdf", "payslip")
     ]
