@@ -78,6 +78,19 @@ document.addEventListener("close", (event) => {
   if (dialogOpener && dialogOpener.isConnected) dialogOpener.focus();
 }, true);
 
+// A list fetched again after a save replaces the opener with a copy of it: focus goes to
+// the copy (the opener that loads the same form), not to the top of the page.
+document.addEventListener("htmx:afterSettle", () => {
+  if (!dialogOpener || dialogOpener.isConnected || dialog().open) return;
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const url = dialogOpener.getAttribute("hx-get");
+  const copy = url && document.querySelector(`[data-opens-dialog][hx-get="${CSS.escape(url)}"]`);
+  if (copy) {
+    dialogOpener = copy;
+    copy.focus();
+  }
+});
+
 // A save closes the dialog and says what it did in the page's notices (a live region),
 // as the page would have after a redirect.
 document.body.addEventListener("dialogSaved", (event) => {
