@@ -4,7 +4,10 @@ the server (``unnest``).
 Django's PostgreSQL cursor binds values on the client: it writes each one into the SQL
 text, in Python, after finding every placeholder in it. For a statement of a thousand
 rows that cost more than the database's work; an array per column, sent apart from the
-SQL, costs a fraction of it. Used by ``common.bulk_history`` and the forecast's counts.
+SQL, costs a fraction of it. The arrays go in PostgreSQL's binary format (``%b``): in
+text, psycopg also checks each element against a pattern to know whether it needs
+quotes, and a thousand milestone rows took 13 ms to put into arrays against 6 ms.
+Used by ``common.bulk_history`` and the forecast's counts.
 """
 
 from collections.abc import Iterator, Sequence
@@ -30,5 +33,6 @@ def values_apart_cursor(connection: BaseDatabaseWrapper) -> Iterator[CursorWrapp
 
 
 def unnest(fields: Sequence[models.Field], connection: BaseDatabaseWrapper) -> str:
-    """``unnest(%s::type[], …)``: a row for each position of the arrays, one a field."""
-    return f"unnest({', '.join(f'%s::{field.db_type(connection)}[]' for field in fields)})"
+    """``unnest(%b::type[], …)``: a row for each position of the arrays, one a field, each
+    array bound in binary (so for ``values_apart_cursor`` only)."""
+    return f"unnest({', '.join(f'%b::{field.db_type(connection)}[]' for field in fields)})"

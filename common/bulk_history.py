@@ -111,7 +111,7 @@ def _copy_to_history(
             batch = pks[start : start + batch_size]
             given = [history_date, history_type, user.pk if user else None]
             if in_arrays:
-                cursor.execute(f"{copy} = ANY(%s)", [*given, batch])
+                cursor.execute(f"{copy} = ANY(%b)", [*given, batch])
             else:
                 cursor.execute(f"{copy} IN ({', '.join(['%s'] * len(batch))})", [*given, *batch])
 

@@ -28,6 +28,7 @@ from decimal import (
     localcontext,
 )
 from enum import StrEnum
+from functools import cached_property
 from itertools import pairwise
 
 SELF_EMPLOYMENT_DAYS = 182
@@ -76,7 +77,7 @@ class Job:
         if self.end is not None and self.end < self.start:
             raise ValueError(f"Job ends ({self.end}) before it starts ({self.start}).")
 
-    @property
+    @cached_property  # read for every stretch and day count: worked out once
     def weekly_pay(self) -> Decimal:
         """Hours × rate, exact (not rounded to the penny)."""
         with localcontext(_EXACT):

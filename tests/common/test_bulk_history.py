@@ -72,6 +72,19 @@ def test_insert_stores_each_row_as_given_and_its_history():
     assert ParticipantMilestone.objects.get(pk=pks[1]).name == "Renamed"
 
 
+@pytest.mark.parametrize("name", ["NULL", "", 'a "quoted", {braced} \\ name', "  spaced  ", "Zoë"])
+def test_text_an_array_would_have_to_quote_is_stored_as_given(name):
+    rows = new_rows(2)
+    rows[0].name, rows[1].amount = name, None
+
+    insert_with_history(rows, ParticipantMilestone, batch_size=10)
+
+    assert [row[:2] for row in stored([row.pk for row in rows])] == [
+        (name, Decimal("2539.68")),
+        ("Milestone 1", None),
+    ]
+
+
 def test_update_writes_only_the_named_fields_and_a_history_row_each():
     milestones = [ParticipantMilestoneFactory(weeks_left=5) for _ in range(3)]
     given = list(ParticipantMilestone.objects.filter(pk__in=[m.pk for m in milestones]))
