@@ -12,6 +12,10 @@ lands in. The rules, in order:
    held one → Matched, updated; the same created date and details, or an older created
    date → Complete (nothing changes); the same created date with other details →
    Conflict.
+4. Against earlier files: a row that is Unmatched or a Conflict again, as a row of an
+   applied file with the same natural key was (DWP's files repeat what they sent
+   before), is Complete: the earlier row is still waiting in its queue or worklist, or
+   was dealt with by hand, and is not queued a second time.
 
 Rows are matched in file order, each against what the rows before it would leave held,
 so a file can carry a milestone's history. The lookups are a fixed number of queries per
@@ -22,6 +26,8 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from milestones.models import ParticipantMilestone
 from participants.models import Participant
 from programmes.models import Programme
@@ -30,11 +36,14 @@ from reconciliation.models import (
     ColumnMapping,
     DwpNotification,
     ImportedRow,
+    NotificationImport,
     NotificationType,
     PrapReference,
 )
 
 State = ImportedRow.State
+# States whose rows wait for someone: the unmatched queue and the conflicts worklist.
+WAITING = (State.UNMATCHED, State.CONFLICT)
 BATCH_SIZE = 500
 # What a notification holds, compared to decide Complete; and what applying writes.
 HELD_FIELDS = (
@@ -158,7 +167,45 @@ def match_rows(
             if outcome.participant:
                 _against_milestone(outcome, lookups)
         outcomes.append(outcome)
+    if participant is None:  # a forced link is of the earlier row itself
+        _against_earlier_files([o for o in outcomes if o.state in WAITING])
     return outcomes
+
+
+def _against_earlier_files(outcomes: Sequence[Outcome]) -> None:
+    """Rule 4: each outcome whose row an applied file already brought as Unmatched or a
+    Conflict becomes Complete, saying where the earlier row is."""
+    earlier: dict[str, ImportedRow] = {}
+    for batch in _batches(outcome.natural_key for outcome in outcomes):
+        rows = (
+            ImportedRow.objects.filter(
+                natural_key__in=batch,
+                notification_import__status=NotificationImport.Status.APPLIED,
+            )
+            .filter(Q(state__in=WAITING) | ~Q(resolution=""))
+            .select_related("notification_import")
+            .order_by("-pk")  # the first one imported is kept
+        )
+        earlier |= {row.natural_key: row for row in rows}
+    for outcome in outcomes:
+        row = earlier.get(outcome.natural_key)
+        if row is None:
+            continue
+        outcome.state, outcome.proposed = State.COMPLETE, None
+        outcome.message = (
+            f"Already brought by {row.notification_import.file_name} (line {row.line}), "
+            f"{_where(row)}: nothing changes."
+        )
+
+
+def _where(row: ImportedRow) -> str:
+    if row.resolution == ImportedRow.Resolution.LINKED:
+        return "and linked to a participant by hand"
+    if row.resolution:
+        return "and closed by hand"
+    if row.state == State.UNMATCHED:
+        return "which is waiting in the unmatched queue"
+    return "which is waiting on the conflicts worklist"
 
 
 def _row_programme(row: ParsedRow, lookups: _Lookups) -> tuple[Programme | None, str]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from participants.models import Participant
 from reconciliation.files import FileRefused, ParsedRow, parse_row, read_file, resolve_columns
-from reconciliation.matching import HELD_FIELDS, Outcome, match_rows
+from reconciliation.matching import HELD_FIELDS, WAITING, Outcome, match_rows
 from reconciliation.models import (
     ColumnMapping,
     Debit,
@@ -266,10 +266,6 @@ def _parsed_from(row: ImportedRow) -> ParsedRow:
     )
 
 
-# Rows that wait for someone: the unmatched queue and the conflicts worklist.
-RESOLVABLE = (State.UNMATCHED, State.CONFLICT)
-
-
 @transaction.atomic
 def dismiss_row(row: ImportedRow, *, reason: str, dismissed_by: AbstractBaseUser) -> ImportedRow:
     """Close an unmatched or conflicting row of an applied file with the reason (it leaves
@@ -278,7 +274,7 @@ def dismiss_row(row: ImportedRow, *, reason: str, dismissed_by: AbstractBaseUser
     if not reason:
         raise ResolutionRefused("Give the reason for dismissing the row.")
     row = ImportedRow.objects.select_for_update().get(pk=row.pk)
-    if row.state not in RESOLVABLE or row.resolution:
+    if row.state not in WAITING or row.resolution:
         raise ResolutionRefused("This row has already been resolved.")
     row.resolution = ImportedRow.Resolution.DISMISSED
     row.resolution_reason = reason[:500]

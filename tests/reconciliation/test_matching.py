@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from reconciliation.models import DwpNotification, ImportedRow, NotificationImport
-from reconciliation.services import apply_import, preview_file
+from reconciliation.services import apply_import, dismiss_row, link_row, preview_file
 from tests.factories import ParticipantFactory, ProgrammeFactory
 from tests.reconciliation.helpers import (
     START,
@@ -291,12 +291,81 @@ def test_importing_the_same_file_twice_changes_nothing(supervisor):
     )
 
     assert once.count(State.MATCHED_NEW) == 2
-    assert [r.state for r in twice.rows.all()] == [State.COMPLETE, State.COMPLETE, State.UNMATCHED]
+    assert [r.state for r in twice.rows.all()] == [State.COMPLETE] * 3
+    assert ImportedRow.objects.filter(state=State.UNMATCHED).count() == 1
     assert list(DwpNotification.objects.order_by("pk").values()) == held
     assert once.sha256 == twice.sha256
     # The NINO match taught the tracker the participant's PO number.
     assert second.prap_reference.po_number == "PO200"
     assert first.dwp_notifications.get().remittance_reference == "R1"
+
+
+def apply(world, data: bytes, file_name: str) -> NotificationImport:
+    user = world.user
+    return apply_import(
+        preview_file(data=data, file_name=file_name, mapping=world.mapping, uploaded_by=user),
+        applied_by=user,
+    )
+
+
+def test_a_row_an_earlier_file_left_waiting_is_not_queued_again(supervisor):
+    """DWP's files repeat what they sent before: an unmatched row or a conflict already
+    waiting from an applied file is Complete the next time, and says where it waits."""
+    world = build_world()
+    world.user = supervisor
+    participant_with_milestones(world, nino="AB123456C")
+    unmatched = notification(po_number="PO404")
+    conflict = notification(nino="AB123456C", notification_date="2025-01-05")  # before start
+    apply(world, notification_csv(unmatched, conflict), "october.csv")
+
+    november = apply(world, notification_csv(unmatched, conflict), "november.csv")
+
+    assert [(r.state, r.message) for r in november.rows.all()] == [
+        (
+            State.COMPLETE,
+            "Already brought by october.csv (line 2), which is waiting in the unmatched "
+            "queue: nothing changes.",
+        ),
+        (
+            State.COMPLETE,
+            "Already brought by october.csv (line 3), which is waiting on the conflicts "
+            "worklist: nothing changes.",
+        ),
+    ]
+    assert ImportedRow.objects.filter(state__in=[State.UNMATCHED, State.CONFLICT]).count() == 2
+
+
+def test_a_row_dealt_with_by_hand_stays_dealt_with(supervisor):
+    world = build_world()
+    world.user = supervisor
+    participant = participant_with_milestones(world, nino="AB123456C")
+    dismissed, linked = notification(po_number="PO404"), notification(po_number="PO405")
+    october = apply(world, notification_csv(dismissed, linked), "october.csv")
+    first, second = october.rows.all()
+    dismiss_row(first, reason="A test record in PRaP", dismissed_by=supervisor)
+    link_row(second, participant=participant, linked_by=supervisor)
+
+    november = apply(world, notification_csv(dismissed, linked), "november.csv")
+
+    assert [(r.state, r.message) for r in november.rows.all()] == [
+        (
+            State.COMPLETE,
+            "Already brought by october.csv (line 2), and closed by hand: nothing changes.",
+        ),
+        (State.COMPLETE, "Already held: nothing changes."),  # linked: PO405 is remembered
+    ]
+
+
+def test_a_row_that_matches_now_is_applied_though_an_earlier_file_left_it_waiting(supervisor):
+    world = build_world()
+    world.user = supervisor
+    row = notification(po_number="PO100")
+    apply(world, notification_csv(row), "october.csv")
+    participant_with_milestones(world, po_number="PO100")
+
+    november = apply(world, notification_csv(row), "november.csv")
+
+    assert [r.state for r in november.rows.all()] == [State.MATCHED_NEW]
 
 
 def test_previewing_applies_nothing(supervisor):
