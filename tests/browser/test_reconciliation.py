@@ -77,6 +77,18 @@ def test_a_supervisor_reconciles_the_sample_file(page, demo):
     expect(outcome.locator("[data-confirmed]")).to_have_text("Not yet")
     expect(outcome.locator("[data-flags]")).to_contain_text("Missing")
 
+    # DWP's next file repeats this one: nothing is applied or queued twice.
+    page.goto("/dwp-notifications/upload/")
+    page.get_by_label("Notification file").set_input_files(str(SAMPLE_FILE))
+    page.get_by_role("button", name="Upload and check").click()
+    expect(counts.locator('[data-count="complete"]')).to_have_text("10")
+    expect(counts.locator('[data-count="invalid"]')).to_have_text("3")
+    expect(page.get_by_text("which is waiting on the conflicts worklist").first).to_be_visible()
+    page.get_by_role("button", name="Record the file, applying nothing").click()
+    expect(page.get_by_text("applied: 0 notifications recorded.")).to_be_visible()
+    page.goto("/dwp-notifications/unmatched/")
+    expect(page.locator("[data-open-count]")).to_have_text("1 open")
+
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_large_file_is_applied_by_a_job_followed_to_done(

@@ -95,7 +95,8 @@ def test_while_the_job_waits_the_page_links_to_it_and_a_second_confirm_starts_no
 
     assert "This file is being applied by a background job" in page
     assert f'href="{reverse("jobs:detail", args=[job.pk])}"' in page
-    assert "Apply 0 notifications" not in page
+    assert "Nothing has been recorded yet" not in page  # no Apply form
+    assert "No row of this file changes" not in page
     assert again["Location"] == reverse("jobs:detail", args=[job.pk])
     assert Job.objects.count() == 1
 

@@ -83,6 +83,22 @@ def test_upload_previews_then_applies_all_in_one_go(supervisor_client, world):
     assert "rte.csv has already been applied." in again.content.decode()
 
 
+def test_a_file_that_changes_nothing_is_recorded_by_its_own_button(supervisor_client, world):
+    data = notification_csv(notification(po_number="PO404"))
+    supervisor_client.post(upload(supervisor_client, data)["Location"])  # applied: unmatched
+
+    response = upload(supervisor_client, data)
+    html = supervisor_client.get(response["Location"]).content.decode()
+
+    assert 'data-count="complete">1<' in html
+    assert "No row of this file changes what is held." in html
+    assert "Record the file, applying nothing</button>" in html
+    assert "Apply 0" not in html
+    recorded = supervisor_client.post(response["Location"], follow=True)
+    assert "rte.csv applied: 0 notifications recorded." in recorded.content.decode()
+    assert ImportedRow.objects.filter(state=ImportedRow.State.UNMATCHED).count() == 1
+
+
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
