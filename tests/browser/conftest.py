@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from tests.workers import BACKENDS, Workers
@@ -37,10 +38,16 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the test's own ORM
     # calls are still synchronous, so Django's async-safety guard does not apply.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Django keeps a connection per context, and the event loop is a new one: the
+    # connection opened before it would stay open, unused, to the end of the session,
+    # and PostgreSQL would then refuse to drop the test database ("being accessed by
+    # other users"). So each side's connections are closed as the loop starts and ends.
+    connections.close_all()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
