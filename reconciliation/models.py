@@ -260,6 +260,8 @@ class ImportedRow(models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "resolution"], name="imported_row_queue"),
+            # Each new file's waiting rows are looked up among earlier files' by their key.
+            models.Index(fields=["natural_key"], name="imported_row_key"),
         ]
 
     def __str__(self) -> str:
