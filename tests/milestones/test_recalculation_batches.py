@@ -3,6 +3,7 @@ time: the same rows and the same history on varied data, nothing written on a se
 run, and a query count that does not grow with the participants in a batch."""
 
 import datetime
+import threading
 from collections import Counter
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from milestones import recalculation
 from milestones.models import ParticipantMilestone
 from milestones.recalculation import (
     Tally,
@@ -288,3 +290,89 @@ def test_recalculate_in_batches_reports_progress_after_each_batch(participants_o
 
     assert progress == [(2, 3), (3, 3)]
     assert tally == Tally(participants=3, created=0, updated=9, deleted=0)
+
+
+class Spy:
+    """Wraps ``_recalculate_batch`` to note which thread stored which participants, and
+    to fail the batch holding ``fail_on``."""
+
+    def __init__(self, monkeypatch, fail_on: int | None = None):
+        self.threads: dict[int, str] = {}
+        self.fail_on = fail_on
+        self.real = recalculation._recalculate_batch
+        monkeypatch.setattr("milestones.recalculation._recalculate_batch", self)
+
+    def __call__(self, pks, *args):
+        if self.fail_on in pks:
+            raise RuntimeError("the database went away")
+        self.threads |= dict.fromkeys(pks, threading.current_thread().name)
+        return self.real(pks, *args)
+
+
+def other_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_run_outside_a_transaction_goes_in_two_lanes_on_postgresql(
+    participants_on, monkeypatch
+):
+    made = participants_on(5)
+    monkeypatch.setattr("milestones.recalculation.BATCH", 2)
+    spy, progress = Spy(monkeypatch), []
+
+    tally = recalculate_in_batches(
+        Participant.objects.all(),
+        today=datetime.date(2025, 3, 1),
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
+
+    assert tally == Tally(participants=5, created=0, updated=15, deleted=0)
+    assert recalculate(Participant.objects.all(), today=datetime.date(2025, 3, 1)).rows == 0
+    # Batches may finish out of order: the participants done still only grow, to all.
+    assert [total for _, total in progress] == [5, 5, 5]
+    assert progress[-1] == (5, 5) and sorted(progress) == progress
+    lanes = {spy.threads[p.pk] for p in made}
+    if connection.vendor == "postgresql":
+        # Batches 1 and 3 in one lane, batch 2 in the other; each lane's connection closed.
+        assert len(lanes) == 2 and all(name.startswith("recalculation") for name in lanes)
+        assert spy.threads[made[0].pk] == spy.threads[made[4].pk] != spy.threads[made[2].pk]
+        assert other_connections() == 0
+    else:  # one writer: one batch after another, on the caller's connection
+        assert lanes == {threading.current_thread().name}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_fails_in_a_lane_fails_the_run_and_leaves_its_rows(
+    participants_on, monkeypatch
+):
+    made = participants_on(5)
+    monkeypatch.setattr("milestones.recalculation.BATCH", 2)
+    Spy(monkeypatch, fail_on=made[2].pk)
+    before = set(ParticipantMilestone.objects.filter(participant__in=made[2:4]).values_list())
+
+    with pytest.raises(RuntimeError, match="the database went away"):
+        recalculate_in_batches(Participant.objects.all(), today=datetime.date(2025, 3, 1))
+
+    assert set(ParticipantMilestone.objects.filter(participant__in=made[2:4]).values_list()) == (
+        before
+    )
+    days = [
+        set(
+            ParticipantMilestone.objects.filter(participant__in=batch).values_list(
+                "calculated_on", flat=True
+            )
+        )
+        for batch in (made[:2], made[4:])
+    ]
+    if connection.vendor == "postgresql":
+        # The other lane stops after the batch it was storing: each batch whole or not.
+        assert all(len(day) == 1 for day in days)
+        assert other_connections() == 0
+    else:  # one after another: the first batch stored, the third never reached
+        assert days == [{datetime.date(2025, 3, 1)}, {datetime.date(2025, 2, 1)}]
